@@ -1,0 +1,98 @@
+"""Table -> embedding matrix: time and peak memory against plain numpy/pandas in the same process.
+
+Run: ``python benchmarks/table.py`` (about a minute; needs ~3 GB of RAM).
+
+Cases (from issue 2): a DataFrame of 1M rows x 64 float columns (baseline
+``df.to_numpy(dtype="float32")``) and one of 100k rows with a 768-d vector column (baseline
+``np.stack``). Peak memory is tracemalloc's peak of the allocations made during the call (numpy
+reports its buffers to tracemalloc), so it is the *extra* memory on top of the input DataFrame.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from embed_widget.table import Table  # noqa: E402
+
+MB = 1024 * 1024
+
+
+def measure(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(seconds, peak MB allocated during the call, result); best time of 3, peak of the first."""
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = fn()
+    best = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] / MB
+    tracemalloc.stop()
+    del result
+    for _ in range(2):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+        del result
+    return best, peak, fn()
+
+
+def report(case: str, matrix_mb: float, rows: list[tuple[str, float, float]]) -> None:
+    base_t, base_m = rows[0][1], rows[0][2]
+    print(f"\n{case}  (float32 matrix = {matrix_mb:.0f} MB)")
+    print(f"{'':34}{'time s':>9}{'x base':>8}{'peak MB':>10}{'x base':>8}{'x matrix':>10}")
+    for name, t, m in rows:
+        print(
+            f"{name:34}{t:9.3f}{t / base_t:8.2f}{m:10.0f}{m / base_m:8.2f}{m / matrix_mb:10.2f}"
+        )
+
+
+def wide_case(n: int = 1_000_000, d: int = 64) -> None:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.standard_normal((n, d)), columns=[f"f{i}" for i in range(d)])
+    base = measure(lambda: df.to_numpy(dtype="float32"))
+    table = measure(lambda: Table(df).embedding_matrix())
+    t = Table(df)
+    warm = measure(lambda: t.embedding_matrix())
+    assert np.array_equal(base[2], table[2])
+    report(
+        f"{n:,} rows x {d} float64 columns",
+        n * d * 4 / MB,
+        [
+            ('df.to_numpy(dtype="float32")', base[0], base[1]),
+            ("Table(df).embedding_matrix()", table[0], table[1]),
+            ("t.embedding_matrix() (table built)", warm[0], warm[1]),
+        ],
+    )
+
+
+def vector_case(n: int = 100_000, d: int = 768) -> None:
+    rng = np.random.default_rng(0)
+    # one array per row, as a model's outputs would be (not views of one big matrix)
+    vectors = [rng.standard_normal(d, dtype=np.float32) for _ in range(n)]
+    df = pd.DataFrame({"id": np.arange(n), "embedding": pd.Series(vectors, dtype=object)})
+    base = measure(lambda: np.stack(df["embedding"].to_numpy()))
+    table = measure(lambda: Table(df).embedding_matrix())
+    t = Table(df)
+    warm = measure(lambda: t.embedding_matrix())
+    assert np.array_equal(base[2], table[2])
+    report(
+        f"{n:,} rows x one {d}-d float32 vector column",
+        n * d * 4 / MB,
+        [
+            ("np.stack(df['embedding'])", base[0], base[1]),
+            ("Table(df).embedding_matrix()", table[0], table[1]),
+            ("t.embedding_matrix() (table built)", warm[0], warm[1]),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    wide_case()
+    vector_case()

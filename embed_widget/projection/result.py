@@ -1,0 +1,108 @@
+"""Result type, cancellation and the throttled progress/frame reporter shared by the algorithms."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+ProgressFn = Callable[[float, str], None]
+FrameFn = Callable[[np.ndarray], None]
+StopFn = Callable[[], bool]
+
+#: Seconds between two progress reports while a phase runs (the contract is <= 0.5 s).
+PROGRESS_INTERVAL = 0.2
+#: Seconds between two streamed layouts (at most ~10 per second).
+FRAME_INTERVAL = 0.1
+
+
+class Cancelled(Exception):
+    """Raised inside a projection when its ``should_stop`` callback turned True."""
+
+
+@dataclass(frozen=True)
+class ProjectionResult:
+    """Coordinates of one projection and how they were obtained.
+
+    Attributes
+    ----------
+    coords
+        float32 array of shape (N, 2), C-contiguous, finite, read-only (it may be shared by a cache).
+    algorithm
+        ``"pca"``, ``"umap"`` or ``"tsne"``.
+    params
+        The effective parameters: every parameter of the algorithm, defaults filled, clamped to the data.
+    notices
+        Human-readable notes on clamped parameters, e.g. ``"n_neighbors clamped from 200 to 99 ..."``.
+    info
+        JSON-serialisable extras: ``explained_variance_ratio`` (PCA), ``reused`` (cached stages),
+        ``timings`` (seconds per phase), ``cached`` (True when served from the result cache).
+    seconds
+        Wall time of the call that produced this object.
+    """
+
+    coords: F32
+    algorithm: str
+    params: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class Reporter:
+    """Throttles progress and frame callbacks and turns ``should_stop`` into :class:`Cancelled`."""
+
+    def __init__(
+        self,
+        on_progress: ProgressFn | None = None,
+        on_frame: FrameFn | None = None,
+        should_stop: StopFn | None = None,
+    ) -> None:
+        self._on_progress = on_progress
+        self._on_frame = on_frame
+        self._should_stop = should_stop
+        self._last_progress = -1.0
+        self._last_frame = -1.0
+        self.timings: dict[str, float] = {}
+        self.reused: list[str] = []
+
+    @property
+    def wants_frames(self) -> bool:
+        return self._on_frame is not None
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the caller asked to stop."""
+        if self._should_stop is not None and self._should_stop():
+            raise Cancelled
+
+    def progress(self, fraction: float, phase: str, *, force: bool = False) -> None:
+        """Report progress (throttled unless ``force``) and check for cancellation."""
+        self.check()
+        if self._on_progress is None:
+            return
+        now = time.perf_counter()
+        if force or now - self._last_progress >= PROGRESS_INTERVAL:
+            self._last_progress = now
+            self._on_progress(min(max(float(fraction), 0.0), 1.0), phase)
+
+    def frame(self, coords: np.ndarray, *, force: bool = False) -> None:
+        """Stream an intermediate layout (a float32 copy), at most one per FRAME_INTERVAL."""
+        if self._on_frame is None:
+            return
+        now = time.perf_counter()
+        if force or now - self._last_frame >= FRAME_INTERVAL:
+            self._last_frame = now
+            self._on_frame(as_coords(coords))
+
+    def timed(self, phase: str, seconds: float) -> None:
+        self.timings[phase] = round(self.timings.get(phase, 0.0) + seconds, 6)
+
+
+def as_coords(coords: np.ndarray) -> F32:
+    """Return a float32 C-contiguous (N, 2) copy of ``coords``."""
+    return np.array(coords[:, :2], dtype=np.float32, order="C", copy=True)

@@ -1,0 +1,479 @@
+"""``Table``: the columnar embedding table, with W&B's constructors, column kinds and defaults."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import categories
+from .columns import Array, CellType, Column, check_cell, empty_column, from_array, from_cells
+from .ingest import columns_from_frame, frame_kind
+
+Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
+
+#: A str column is "text" (not categorical) past this many distinct values *and* when more than
+#: half its rows are distinct: labels repeat, free text does not.
+TEXT_MIN_DISTINCT = 50
+#: The default colour column is the first categorical column with at most this many categories.
+MAX_COLOR_CATEGORIES = 50
+_ROW_CHUNK = 65536  # rows per finiteness check in embedding_matrix: bounds the bool temporary
+
+
+class Table:
+    """A table of embeddings and their metadata, stored column by column.
+
+    Parameters
+    ----------
+    columns
+        Column names (with ``data`` as rows, or alone for an empty table filled by ``add_data``).
+        A DataFrame passed here (``Table(df)``) is taken as ``dataframe``.
+    data
+        Rows: a list of rows (each a list of cells, one per column) or a 2-D numpy array. Cells are
+        int, float, bool, str, None (missing), a vector (list or 1-D array of numbers: an embedding)
+        or an :class:`~embed_widget.media.Image`.
+    dataframe
+        A pandas or polars DataFrame or a pyarrow Table. Numeric columns are viewed, not copied;
+        a column of equal-length vectors becomes one N x D float32 array.
+    drop_invalid
+        Rows whose default embedding (see :attr:`default_embedding_columns`) holds NaN, inf or a
+        missing value are dropped with a warning when they enter the table, instead of making
+        :meth:`embedding_matrix` raise.
+
+    Notes
+    -----
+    A column's cell type is fixed by its first non-missing value; ints and floats mix, any other
+    mix raises ``TypeError``. Vectors are stored as float32.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[str] | Any = None,
+        data: Sequence[Sequence[Any]] | Array | Any = None,
+        dataframe: Any = None,
+        *,
+        drop_invalid: bool = False,
+    ) -> None:
+        if columns is not None and frame_kind(columns) is not None:
+            columns, dataframe = None, _only(dataframe, columns)
+        if data is not None and frame_kind(data) is not None:
+            data, dataframe = None, _only(dataframe, data)
+        self._drop = bool(drop_invalid)
+        self._version = 0
+        self._kinds: tuple[int, dict[str, Kind]] | None = None
+        if dataframe is not None:
+            if columns is not None or data is not None:
+                raise TypeError("Table: pass either dataframe or columns/data, not both")
+            cols, n = columns_from_frame(dataframe)
+        elif data is not None:
+            cols, n = _columns_from_rows(columns, data)
+        else:
+            names = _names(columns if columns is not None else [])
+            cols, n = [empty_column(name) for name in names], 0
+        self._cols: dict[str, Column] = {}
+        for col in cols:
+            if col.name in self._cols:
+                raise ValueError(f"Table: duplicate column name {col.name!r}")
+            self._cols[col.name] = col
+        self._n = n
+        self._drop_invalid_rows()
+
+    # --- shape ------------------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names, in order."""
+        return list(self._cols)
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def version(self) -> int:
+        """Increments on every change of the data: caches key on it."""
+        return self._version
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(f"{n}: {k}" for n, k in list(self.column_kinds.items())[:8])
+        more = ", ..." if len(self._cols) > 8 else ""
+        return f"Table({self._n} rows x {len(self._cols)} columns; {kinds}{more})"
+
+    # --- adding data ------------------------------------------------------------------------------
+
+    def add_data(self, *values: Any) -> None:
+        """Append one row: one value per column, in column order.
+
+        Raises ``ValueError`` for a wrong number of values and ``TypeError`` for a value that
+        does not fit its column; the table is then unchanged.
+        """
+        if len(values) != len(self._cols):
+            raise ValueError(
+                f"add_data: row {self._n} has {len(values)} values but the table has "
+                f"{len(self._cols)} columns {self.columns}; pass one value per column"
+            )
+        checked = [
+            check_cell(col.name, self._n, value, col.type, col.dim)
+            for col, value in zip(self._cols.values(), values, strict=True)
+        ]
+        if self._drop:
+            types = {n: t for n, (_, t, _) in zip(self._cols, checked, strict=True)}
+            cells = {n: c for n, (c, _, _) in zip(self._cols, checked, strict=True)}
+            bad = [n for n in _default_embedding(types) if not _finite_cell(cells[n])]
+            if bad:
+                warnings.warn(
+                    f"add_data: row not added (drop_invalid=True): NaN, inf or missing value "
+                    f"in the embedding column(s) {bad}",
+                    stacklevel=2,
+                )
+                return
+        for col, (cell, ctype, dim) in zip(self._cols.values(), checked, strict=True):
+            col.pending.append(cell)
+            col.type, col.dim = ctype, dim
+        self._n += 1
+        self._version += 1
+
+    def add_col(self, name: str, data: Any) -> None:
+        """Add a column ``name`` with one value per row (list, 1-D array, Series or N x D array)."""
+        self._add_columns([_column_from_values(name, data)], "add_col")
+
+    add_column = add_col  # W&B's name
+
+    def add_computed_columns(self, fn: Callable[[dict[str, Any], int], Mapping[str, Any]]) -> None:
+        """Add the columns computed by ``fn(row, ndx) -> dict`` for every row.
+
+        Each key of the returned dicts becomes a column; a key a row does not return is missing
+        (None) in that row.
+        """
+        results: list[Mapping[str, Any]] = []
+        for ndx in range(self._n):
+            out = fn(self.row(ndx), ndx)
+            if not isinstance(out, Mapping):
+                raise TypeError(
+                    f"add_computed_columns: fn returned {type(out).__name__} for row {ndx}; "
+                    "accepted: a dict of column name -> value"
+                )
+            results.append(out)
+        names = list(dict.fromkeys(k for out in results for k in out))
+        cols = [from_cells(str(k), [out.get(k) for out in results]) for k in names]
+        self._add_columns(cols, "add_computed_columns")
+
+    def _add_columns(self, cols: list[Column], where: str) -> None:
+        for col in cols:
+            if col.name in self._cols:
+                raise ValueError(f"{where}: column {col.name!r} exists; columns are {self.columns}")
+            if self._cols and len(col) != self._n:
+                raise ValueError(
+                    f"{where}: column {col.name!r} has {len(col)} values but the table has "
+                    f"{self._n} rows; pass one value per row"
+                )
+        if not self._cols:
+            lengths = {len(c) for c in cols}
+            if len(lengths) > 1:
+                raise ValueError(f"{where}: the new columns differ in length: {sorted(lengths)}")
+            self._n = lengths.pop() if lengths else 0
+        for col in cols:
+            self._cols[col.name] = col
+        self._version += 1
+        self._drop_invalid_rows()
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def _flushed(self) -> dict[str, Column]:
+        for col in self._cols.values():
+            col.flush()
+        return self._cols
+
+    def _column(self, name: str) -> Column:
+        if name not in self._cols:
+            raise KeyError(f"no column {name!r}; columns are {self.columns}")
+        col = self._cols[name]
+        col.flush()
+        return col
+
+    def get_column(self, name: str, convert_to: str | None = None) -> Any:
+        """A column's values: a list of cells, or with ``convert_to="numpy"`` a numpy array
+        (numbers: 1-D, NaN for missing; an embedding column: N x D float32; others: object)."""
+        if convert_to not in (None, "numpy"):
+            raise ValueError(f"get_column: convert_to must be None or 'numpy', not {convert_to!r}")
+        col = self._column(name)
+        if convert_to == "numpy":
+            return np.array(col.values)
+        return [_cell(col, i) for i in range(self._n)]
+
+    def row(self, index: int) -> dict[str, object]:
+        """One row's cells by column name (missing cells are None, vectors 1-D float32 arrays)."""
+        if not -self._n <= index < self._n:
+            raise IndexError(f"row {index} is out of range: the table has {self._n} rows")
+        index %= self._n
+        return {name: _cell(col, index) for name, col in self._flushed().items()}
+
+    @property
+    def data(self) -> list[list[object]]:
+        """All rows as lists (W&B's ``Table.data``)."""
+        return [list(self.row(i).values()) for i in range(self._n)]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """A pandas DataFrame copy: Image cells stay Images, vector cells are 1-D arrays."""
+        out: dict[str, Any] = {}
+        for name, col in self._flushed().items():
+            if col.type == "vector":
+                cells = np.empty(self._n, dtype=object)
+                copy = np.array(col.values)
+                for i in range(self._n):  # object cells: numpy cannot fill them without a loop
+                    cells[i] = None if col.missing is not None and col.missing[i] else copy[i]
+                out[name] = pd.Series(cells, dtype=object)
+            elif col.type == "bool" and not pd.isna(col.values).any():
+                out[name] = col.values.astype(bool)
+            elif col.type in ("number", "str"):
+                out[name] = np.array(col.values)
+            else:
+                out[name] = pd.Series(col.values, dtype=object)
+        return pd.DataFrame(out, index=pd.RangeIndex(self._n))
+
+    get_dataframe = to_dataframe  # W&B's name
+
+    # --- kinds and defaults -----------------------------------------------------------------------
+
+    @property
+    def column_kinds(self) -> dict[str, str]:
+        """Kind of each column: embedding, numeric, categorical, text or image."""
+        if self._kinds is None or self._kinds[0] != self._version:
+            self._kinds = (self._version, {n: _kind(c) for n, c in self._flushed().items()})
+        return dict(self._kinds[1])
+
+    @property
+    def default_embedding_columns(self) -> list[str]:
+        """What :meth:`embedding_matrix` uses by default: the embedding (vector) column if there is
+        one (the first if several), otherwise every numeric column."""
+        return _default_embedding({n: c.type for n, c in self._cols.items()})
+
+    @property
+    def default_color_column(self) -> str | None:
+        """The first categorical column with at most 50 categories (missing values aside)."""
+        for name, kind in self.column_kinds.items():
+            col = self._cols[name]
+            if kind == "categorical" and 0 < _n_distinct(col) <= MAX_COLOR_CATEGORIES:
+                return name
+        return None
+
+    @property
+    def default_image_column(self) -> str | None:
+        """The first image column."""
+        return next((n for n, c in self._cols.items() if c.type == "image"), None)
+
+    # --- arrays for the engine and the widget -----------------------------------------------------
+
+    def embedding_matrix(
+        self, columns: Sequence[str] | str | None = None, *, min_rows: int = 2
+    ) -> Array:
+        """The embedding as a new C-contiguous float32 N x D array.
+
+        Parameters
+        ----------
+        columns
+            One embedding column, several numeric columns or a mix (concatenated in the order
+            given). Default: :attr:`default_embedding_columns`.
+        min_rows
+            Fewer rows raise ``ValueError`` (a projection needs 2).
+        """
+        names = [columns] if isinstance(columns, str) else columns
+        names = self.default_embedding_columns if names is None else list(names)
+        kinds = self.column_kinds
+        if not names:
+            listing = ", ".join(f"{n} ({k})" for n, k in kinds.items()) or "none"
+            raise ValueError(
+                "no numeric or embedding column to embed; columns: "
+                f"{listing}; accepted: a vector column or numeric (int/float) columns"
+            )
+        cols = [self._column(n) for n in names]
+        for col in cols:
+            if col.type not in ("number", "vector"):
+                raise TypeError(_not_numeric(col, kinds[col.name]))
+        if self._n < min_rows:
+            raise ValueError(
+                f"the table has {self._n} rows; the embedding needs at least {min_rows} "
+                "(a projection needs 2)"
+            )
+        widths = [c.dim if c.type == "vector" and c.dim else 1 for c in cols]
+        out = np.empty((self._n, sum(widths)), dtype=np.float32)
+        start = 0
+        for col, width in zip(cols, widths, strict=True):
+            if col.type == "vector":
+                out[:, start : start + width] = col.values
+            else:
+                out[:, start] = col.values
+            start += width
+        bad = _bad_rows(out)
+        if len(bad):
+            raise ValueError(_invalid_message(out, bad, cols, widths, self._drop))
+        return out
+
+    def numeric_values(self, name: str) -> Array:
+        """A numeric column as float32 (NaN for missing), for continuous colour."""
+        col = self._column(name)
+        if col.type == "number":
+            return col.values.astype(np.float32)
+        raise TypeError(_not_numeric(col, self.column_kinds[name]))
+
+    def category_codes(self, name: str) -> tuple[Array, list[str], list[int]]:
+        """Category codes for colouring by column ``name``.
+
+        Returns
+        -------
+        codes : uint8 array if at most 255 categories, else uint16
+        labels : the categories as str, sorted naturally (numbers as numbers); missing values
+            get their own last category "(missing)"
+        counts : rows per category
+        """
+        return categories.category_codes(self._column(name))
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _drop_invalid_rows(self) -> None:
+        names = self.default_embedding_columns
+        if not self._drop or not names or self._n == 0:
+            return
+        ok = np.ones(self._n, dtype=bool)
+        for name in names:
+            col = self._column(name)
+            vals = col.values if col.values.dtype.kind == "f" else col.values.astype(np.float64)
+            ok &= np.isfinite(vals).all(axis=1) if vals.ndim == 2 else np.isfinite(vals)
+        if ok.all():
+            return
+        dropped = np.flatnonzero(~ok)
+        warnings.warn(
+            f"drop_invalid: dropped {len(dropped)} row(s) with NaN, inf or missing values in the "
+            f"embedding columns {names}: rows {dropped[:10].tolist()}",
+            stacklevel=3,
+        )
+        keep = np.flatnonzero(ok)
+        for col in self._flushed().values():
+            col.take(keep)
+        self._n = len(keep)
+        self._version += 1
+
+    # --- projection API: `project`, `projection`, `view` and the display hook -------------------
+    # --- are added here by the lead (separate edit). Keep them below this line. ------------------
+
+
+def _only(current: Any, frame: Any) -> Any:
+    if current is not None:
+        raise TypeError("Table: pass one DataFrame, not two")
+    return frame
+
+
+def _names(columns: Iterable[Any]) -> list[str]:
+    if isinstance(columns, str):
+        raise TypeError(f"Table: columns must be a list of names, not the str {columns!r}")
+    return [str(c) for c in columns]
+
+
+def _columns_from_rows(columns: Any, data: Any) -> tuple[list[Column], int]:
+    if isinstance(data, np.ndarray) and data.ndim == 2:
+        names = _names(columns) if columns is not None else [str(i) for i in range(data.shape[1])]
+        if len(names) != data.shape[1]:
+            raise ValueError(
+                f"Table: data has {data.shape[1]} columns but {len(names)} names were given"
+            )
+        cols = [from_array(n, np.array(data[:, j])) for j, n in enumerate(names)]
+        return cols, data.shape[0]
+    rows: list[list[Any]] = []
+    for i, r in enumerate(data):
+        if not isinstance(r, (list, tuple, np.ndarray)):
+            raise TypeError(
+                f"Table: row {i} is a {type(r).__name__}; accepted: data as a list of rows "
+                "(lists of cells) or a 2-D array"
+            )
+        rows.append(list(r))
+    width = len(rows[0]) if rows else 0
+    names = _names(columns) if columns is not None else [str(i) for i in range(width)]
+    for i, r in enumerate(rows):
+        if len(r) != len(names):
+            raise ValueError(
+                f"Table: row {i} has {len(r)} values but there are {len(names)} columns "
+                f"{names}; pass one value per column"
+            )
+    cols = [from_cells(n, [r[j] for r in rows]) for j, n in enumerate(names)]
+    return cols, len(rows)
+
+
+def _column_from_values(name: str, data: Any) -> Column:
+    if not isinstance(name, str):
+        raise TypeError(f"add_col: the name must be a str, not {type(name).__name__}")
+    if isinstance(data, pd.Series):
+        return columns_from_frame(data.to_frame(name))[0][0]
+    if isinstance(data, np.ndarray) and data.dtype != object:
+        return from_array(name, np.array(data))
+    return from_cells(name, list(data))
+
+
+def _default_embedding(types: Mapping[str, CellType]) -> list[str]:
+    vectors = [n for n, t in types.items() if t == "vector"]
+    return vectors[:1] if vectors else [n for n, t in types.items() if t == "number"]
+
+
+def _finite_cell(cell: object) -> bool:
+    return cell is not None and bool(np.isfinite(np.asarray(cell, dtype=np.float64)).all())
+
+
+def _n_distinct(col: Column) -> int:
+    return int(pd.unique(col.values[~col.missing_mask()]).shape[0])
+
+
+def _kind(col: Column) -> Kind:
+    if col.type == "vector":
+        return "embedding"
+    if col.type == "image":
+        return "image"
+    if col.type == "number":
+        return "numeric"
+    if col.type == "str":
+        distinct = _n_distinct(col)
+        if distinct > TEXT_MIN_DISTINCT and distinct > len(col.values) / 2:
+            return "text"
+    return "categorical"
+
+
+def _cell(col: Column, i: int) -> object:
+    if col.type == "vector":
+        missing = col.missing is not None and bool(col.missing[i])
+        return None if missing else np.array(col.values[i])
+    value = col.values[i]
+    if col.type == "number":
+        return None if np.isnan(value) else value.item()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _not_numeric(col: Column, kind: str) -> str:
+    missing = col.missing_mask()
+    first = int(np.argmin(missing)) if not missing.all() else None
+    example = f", e.g. row {first}: {col.values[first]!r}" if first is not None else ""
+    return (
+        f"column {col.name!r} is {kind} ({col.type} cells{example}) and cannot be used as "
+        "numeric; accepted: numeric (int/float) or embedding (vector) columns"
+    )
+
+
+def _bad_rows(out: Array) -> Array:
+    ok = np.empty(out.shape[0], dtype=bool)
+    for start in range(0, out.shape[0], _ROW_CHUNK):
+        ok[start : start + _ROW_CHUNK] = np.isfinite(out[start : start + _ROW_CHUNK]).all(axis=1)
+    return np.flatnonzero(~ok)
+
+
+def _invalid_message(
+    out: Array, bad: Array, cols: list[Column], widths: list[int], drop: bool
+) -> str:
+    owner = [c.name for c, w in zip(cols, widths, strict=True) for _ in range(w)]
+    bad_cols = np.flatnonzero(~np.isfinite(out[bad[:100]]).all(axis=0))
+    names = list(dict.fromkeys(owner[j] for j in bad_cols))
+    hint = (
+        "" if drop else "; or pass drop_invalid=True to Table(...) to drop such rows with a warning"
+    )
+    return (
+        f"NaN, inf or missing value in the embedding: {len(bad)} row(s), first rows "
+        f"{bad[:10].tolist()}, in column(s) {names}; accepted: finite numbers{hint}"
+    )

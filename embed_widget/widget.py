@@ -1,0 +1,297 @@
+"""EmbeddingView: the anywidget showing a Table's 2D projection.
+
+Thin wiring: user state lives in public traits, the projection runs in the engine's worker thread,
+and coordinates / colours cross to the frontend as raw bytes inside dict traits (one trait update
+per layout, so x and y never arrive apart).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import threading
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .colors import color_encoding
+from .projection import (
+    ALGORITHMS,
+    ProjectionEngine,
+    ProjectionResult,
+    param_schema,
+    validate_params,
+)
+from .rows import row_details
+from .selection import IndexArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .table import Table
+
+STATIC = pathlib.Path(__file__).parent / "static"
+DEFAULT_ALGORITHM = "umap"
+
+
+class EmbeddingView(anywidget.AnyWidget):
+    """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
+
+    Every public trait can be set from Python or from the widget's controls; the plot follows.
+    """
+
+    _esm = STATIC / "widget.js"
+    _css = STATIC / "widget.css"
+
+    algorithm = traitlets.Unicode(DEFAULT_ALGORITHM).tag(sync=True)
+    """Projection algorithm: ``"pca"``, ``"umap"`` or ``"tsne"``."""
+
+    params = traitlets.Dict().tag(sync=True)
+    """The algorithm's parameters (see ``embed_widget.projection.param_schema()``); missing ones
+    take their defaults."""
+
+    embedding = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    """Columns forming the embedding: one embedding column, or numeric columns (one per dimension)."""
+
+    color_by = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """Column that colours the points (categorical: palette and legend; numeric: colormap), or None."""
+
+    image_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """Image column shown in the hover tooltip, or None."""
+
+    selection = IndexArray().tag(sync=True)
+    """Row indices selected in the plot (lasso) or from Python, as a uint32 array."""
+
+    status = traitlets.Dict().tag(sync=True)
+    """Computation state: ``state`` (idle/running/done/error), ``phase``, ``progress`` (0-1),
+    ``message``, ``notices`` and the result's ``info``."""
+
+    _schema = traitlets.Dict().tag(sync=True)
+    """Parameter schema the controls are built from, narrowed to this table's size."""
+
+    _columns = traitlets.List(traitlets.Dict()).tag(sync=True)
+    """The table's columns as ``{"name", "kind"}``."""
+
+    _layout = traitlets.Dict().tag(sync=True)
+    """Current coordinates: ``coords`` (float32 x, y interleaved), ``final`` (False for streamed
+    frames and previews), ``seq`` (request number)."""
+
+    _colors = traitlets.Dict().tag(sync=True)
+    """Colour encoding from :func:`embed_widget.colors.color_encoding`."""
+
+    def __init__(self, table: Table, **kwargs: Any) -> None:
+        self._table = table
+        self._engine = ProjectionEngine()
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._submitted: tuple[Any, ...] | None = None
+        self._matrix_key: tuple[Any, ...] | None = None
+        self._matrix: np.ndarray | None = None
+        self._result: ProjectionResult | None = None
+        self._result_embedding: list[str] = []
+        self._params_memory: dict[str, dict[str, Any]] = {}
+        defaults = {
+            "embedding": list(table.default_embedding_columns),
+            "color_by": table.default_color_column,
+            "image_column": table.default_image_column,
+        }
+        super().__init__(**{**defaults, **kwargs})
+        self._sync_table()
+        self.on_msg(self._on_message)
+        self._request()
+
+    # --- Python API ---------------------------------------------------------------------------
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the current projection is computed (True) or ``timeout`` passes (False)."""
+        return self._engine.wait(timeout)
+
+    @property
+    def result(self) -> ProjectionResult | None:
+        """The projection currently shown (final, not a streamed frame), or None."""
+        return self._result
+
+    def projection_frame(self) -> pd.DataFrame:
+        """The shown projection as a DataFrame (x, y and the table's other columns)."""
+        from .export import projection_frame
+
+        self.wait()
+        if self._result is None:
+            raise RuntimeError(f"no projection to show: {self.status.get('message', 'none yet')}")
+        return projection_frame(self._table, self._result, self._result_embedding)
+
+    def selection_frame(self) -> pd.DataFrame:
+        """The selected rows with their x, y."""
+        frame = self.projection_frame()
+        return frame.iloc[np.asarray(self.selection, dtype=np.int64)]
+
+    def refresh(self) -> None:
+        """Pick up a change of the table's data (rows or columns added)."""
+        self._sync_table()
+        self._request()
+
+    def close(self) -> None:
+        self._engine.shutdown()
+        super().close()
+
+    # --- wiring -------------------------------------------------------------------------------
+
+    def _sync_table(self) -> None:
+        table = self._table
+        self._columns = [{"name": n, "kind": k} for n, k in table.column_kinds.items()]
+        self._schema = param_schema(len(table), self._dims_or_none())
+        self._update_colors()
+
+    def _dims_or_none(self) -> int | None:
+        try:
+            return int(self._embedding_matrix().shape[1])
+        except (ValueError, TypeError):
+            return None
+
+    def _embedding_matrix(self) -> np.ndarray:
+        key = (self._table.version, tuple(self.embedding))
+        if key != self._matrix_key:
+            if not self.embedding:
+                raise ValueError("no embedding columns chosen: pick an embedding or numeric columns")
+            self._matrix = self._table.embedding_matrix(self.embedding)
+            self._matrix_key = key
+        assert self._matrix is not None
+        return self._matrix
+
+    @traitlets.validate("algorithm")
+    def _check_algorithm(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).lower()
+        if value not in ALGORITHMS:
+            raise traitlets.TraitError(f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}")
+        return value
+
+    @traitlets.observe("algorithm")
+    def _on_algorithm(self, change: dict[str, Any]) -> None:
+        # Python set only the algorithm: bring back what the user had for it (or its defaults).
+        known = {p["name"] for p in self._schema.get(change["new"], {}).get("params", [])}
+        if not set(self.params) <= known:
+            self._params_memory[change["old"]] = dict(self.params)
+            self.params = self._params_memory.get(change["new"], {})
+        self._request()
+
+    @traitlets.observe("params", "embedding")
+    def _on_settings(self, change: dict[str, Any]) -> None:
+        if change["name"] == "embedding":
+            self._schema = param_schema(len(self._table), self._dims_or_none())
+        self._request()
+
+    @traitlets.observe("color_by")
+    def _on_color_by(self, change: dict[str, Any]) -> None:
+        self._update_colors()
+
+    def _update_colors(self) -> None:
+        try:
+            self._colors = color_encoding(self._table, self.color_by)
+        except ValueError as error:
+            self._colors = {"kind": "none", "column": None}
+            self.status = {**self.status, "state": "error", "message": str(error)}
+
+    def _request(self) -> None:
+        """Submit the current settings to the engine (once per distinct setting)."""
+        request = (
+            self._table.version,
+            self.algorithm,
+            json.dumps(self.params, sort_keys=True, default=str),
+            tuple(self.embedding),
+        )
+        if request == self._submitted:
+            return
+        self._submitted = request
+        algorithm, embedding = self.algorithm, list(self.embedding)
+        try:
+            matrix = self._embedding_matrix()
+            params, notices = validate_params(algorithm, self.params, *matrix.shape)
+        except (ValueError, TypeError) as error:
+            self._submitted = None
+            self.status = {"state": "error", "message": str(error), "notices": []}
+            return
+        with self._lock:
+            self._seq += 1
+            seq = self._seq
+        self.status = {
+            "state": "running",
+            "phase": "starting",
+            "progress": 0.0,
+            "notices": notices,
+            "algorithm": algorithm,
+            "seq": seq,
+        }
+        if self._result is None and algorithm != "pca":
+            self._show_preview(matrix, seq)
+
+        def on_progress(fraction: float, phase: str) -> None:
+            if self._is_current(seq):
+                self.status = {**self.status, "phase": phase, "progress": float(fraction)}
+
+        def on_frame(coords: np.ndarray) -> None:
+            if self._is_current(seq):
+                self._send_layout(coords, final=False, seq=seq)
+
+        def on_done(result: ProjectionResult) -> None:
+            if not self._is_current(seq):
+                return
+            self._result, self._result_embedding = result, embedding
+            self._send_layout(result.coords, final=True, seq=seq)
+            self.status = {
+                "state": "done",
+                "phase": "done",
+                "progress": 1.0,
+                "notices": list(result.notices),
+                "info": result.info,
+                "algorithm": result.algorithm,
+                "seconds": result.seconds,
+                "seq": seq,
+            }
+
+        def on_error(error: BaseException) -> None:
+            if self._is_current(seq):
+                self._submitted = None
+                self.status = {"state": "error", "message": str(error), "notices": [], "seq": seq}
+
+        self._engine.submit(
+            (self._table.version, tuple(embedding)),
+            matrix,
+            algorithm,
+            params,
+            on_progress=on_progress,
+            on_frame=on_frame,
+            on_done=on_done,
+            on_error=on_error,
+        )
+
+    def _is_current(self, seq: int) -> bool:
+        with self._lock:
+            return seq == self._seq
+
+    def _show_preview(self, matrix: np.ndarray, seq: int) -> None:
+        """A PCA layout (milliseconds) so the first picture never waits for UMAP's warm-up."""
+        from .projection import Projector
+
+        try:
+            preview = Projector().project(("preview",), matrix, "pca", {})
+        except (ValueError, TypeError):
+            return
+        self._send_layout(preview.coords, final=False, seq=seq)
+
+    def _send_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+        coords = np.ascontiguousarray(coords, dtype=np.float32)
+        self._layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if content.get("type") != "row":
+            return
+        index = int(content.get("index", -1))
+        try:
+            values, png = row_details(self._table, index, self.color_by, self.image_column)
+        except IndexError as error:
+            self.send({"type": "row", "index": index, "error": str(error)})
+            return
+        buffers = [png] if png is not None else []
+        self.send({"type": "row", "index": index, "values": values, "image": png is not None}, buffers)

@@ -1,0 +1,262 @@
+// The widget's view: builds the parts and wires them to the model. Every listener registered here
+// is removed by dispose().
+import { fromUint32, toFloat32, toUint8, toUint32 } from "./codecs";
+import { algorithmPicker, colorPicker, embeddingPicker, imagePicker, type Picker } from "./controls";
+import { el } from "./dom";
+import { alignTo, normalize, type Points2D, refit } from "./layout";
+import { hiddenMask, Legend } from "./legend";
+import { isCsvReply, isRowReply, type ToKernel } from "./messages";
+import type { Colors, Layout, Model, Traits } from "./model";
+import { CATEGORICAL, DEFAULT_POINT, scaleValues, viridis } from "./palette";
+import { type ParamControl, paramControl } from "./params";
+import { type PointColors, Scatter } from "./scatter";
+import { StatusBar } from "./status";
+import { Tooltip } from "./tooltip";
+
+export const PLOT_HEIGHT = 460;
+
+export class App {
+  readonly root = el("div", "embed-widget");
+  private readonly toolbar = el("div", "ew-toolbar");
+  private readonly paramsBox = el("div", "ew-params");
+  private readonly plotBox = el("div", "ew-canvas");
+  private readonly selectionInfo = el("span", "ew-selection");
+  private readonly statusBar = new StatusBar();
+  private readonly legend: Legend;
+  private readonly tooltip: Tooltip;
+  private readonly scatter: Scatter;
+  private pickers = new Map<string, Picker>();
+  private params = new Map<string, ParamControl>();
+  private codes: Uint8Array | null = null;
+  private lastSeq = -1;
+  private cleanups: (() => void)[] = [];
+
+  constructor(private readonly model: Model) {
+    this.legend = new Legend((hidden) =>
+      this.scatter.setHidden(this.codes ? hiddenMask(this.codes, hidden) : null),
+    );
+    this.tooltip = new Tooltip((index) => this.send({ type: "row", index }));
+    const main = el("div", "ew-main");
+    this.plotBox.style.height = `${PLOT_HEIGHT}px`;
+    main.append(this.plotBox, this.legend.element);
+    this.root.append(this.toolbar, this.paramsBox, this.statusBar.element, main, this.actions());
+    this.scatter = new Scatter(this.plotBox, {
+      onHover: (index) => this.hover(index),
+      onSelect: (indices) => this.select(indices),
+    });
+    this.plotBox.appendChild(this.tooltip.element);
+  }
+
+  /** Call once the root is in the document (the plot needs its size). */
+  start(): void {
+    this.listen("change:_columns", () => this.buildPickers());
+    this.listen("change:_schema", () => this.buildPickers());
+    for (const name of ["algorithm", "embedding", "color_by", "image_column"] as const) {
+      this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
+    }
+    this.listen("change:algorithm", () => this.buildParams());
+    this.listen("change:params", () => this.showParams());
+    this.listen("change:image_column", () => this.tooltip.clear());
+    this.listen("change:status", () => this.showStatus());
+    this.listen("change:_layout", () => this.showLayout(this.model.get("_layout"), false));
+    this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
+    this.listen("change:selection", () => this.showSelection());
+    const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
+    this.model.on("msg:custom", onMessage);
+    this.cleanups.push(() => this.model.off("msg:custom", onMessage));
+    const resize = new ResizeObserver(() => {
+      const { width, height } = this.plotBox.getBoundingClientRect();
+      this.scatter.resize(width, height);
+    });
+    resize.observe(this.plotBox);
+    this.cleanups.push(() => resize.disconnect());
+
+    this.buildPickers();
+    this.showStatus();
+    this.showColors(this.model.get("_colors"));
+    this.showLayout(this.model.get("_layout"), true);
+    this.showSelection();
+  }
+
+  dispose(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    for (const picker of this.pickers.values()) picker.dispose();
+    for (const control of this.params.values()) control.dispose();
+    this.tooltip.clear();
+    this.scatter.destroy();
+    this.root.remove();
+  }
+
+  private listen(event: `change:${keyof Traits & string}`, handler: () => void): void {
+    this.model.on(event, handler);
+    this.cleanups.push(() => this.model.off(event, handler));
+  }
+
+  private set<K extends keyof Traits & string>(name: K, value: Traits[K]): void {
+    this.model.set(name, value);
+    this.model.save_changes();
+  }
+
+  private send(message: ToKernel): void {
+    this.model.send(message);
+  }
+
+  private buildPickers(): void {
+    for (const picker of this.pickers.values()) picker.dispose();
+    const m = this.model;
+    const columns = m.get("_columns") ?? [];
+    this.pickers = new Map([
+      [
+        "algorithm",
+        algorithmPicker(m.get("_schema") ?? {}, m.get("algorithm"), (v) => this.chooseAlgorithm(v)),
+      ],
+      ["embedding", embeddingPicker(columns, m.get("embedding") ?? [], (v) => this.set("embedding", v))],
+      ["color_by", colorPicker(columns, m.get("color_by"), (v) => this.set("color_by", v))],
+      ["image_column", imagePicker(columns, m.get("image_column"), (v) => this.set("image_column", v))],
+    ]);
+    this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
+    this.buildParams();
+  }
+
+  private chooseAlgorithm(algorithm: string): void {
+    // The algorithm and its parameters change in one message, so the kernel computes once.
+    this.model.set("algorithm", algorithm);
+    this.model.set("params", {});
+    this.model.save_changes();
+  }
+
+  private buildParams(): void {
+    for (const control of this.params.values()) control.dispose();
+    this.params.clear();
+    const spec = this.model.get("_schema")?.[this.model.get("algorithm")];
+    const values = this.model.get("params") ?? {};
+    for (const param of spec?.params ?? []) {
+      const control = paramControl(param, values[param.name], (value) => {
+        this.set("params", { ...this.model.get("params"), [param.name]: value });
+      });
+      this.params.set(param.name, control);
+    }
+    this.paramsBox.replaceChildren(...[...this.params.values()].map((c) => c.element));
+    this.describeParams();
+  }
+
+  private showParams(): void {
+    const values = this.model.get("params") ?? {};
+    for (const [name, control] of this.params) control.show(values[name]);
+  }
+
+  private describeParams(): void {
+    const status = this.model.get("status") ?? {};
+    const ratios = status.info?.explained_variance_ratio;
+    const labels = Array.isArray(ratios) ? ratios.map((r) => `(${(100 * Number(r)).toFixed(1)}%)`) : null;
+    const sameAlgorithm = status.algorithm === this.model.get("algorithm");
+    for (const control of this.params.values()) control.describe?.(sameAlgorithm ? labels : null);
+  }
+
+  private showStatus(): void {
+    this.statusBar.show(this.model.get("status") ?? {});
+    this.describeParams();
+  }
+
+  private showLayout(layout: Layout, initial: boolean): void {
+    if (!layout?.coords) return;
+    let points: Points2D = normalize(toFloat32(layout.coords));
+    const previous = this.scatter.current;
+    if (previous) points = refit(alignTo(previous, points));
+    // Streamed frames of one computation follow each other directly; a new result animates.
+    const seq = layout.seq ?? 0;
+    const animate = !initial && previous !== null && (layout.final === true || seq !== this.lastSeq);
+    this.lastSeq = seq;
+    this.root.dataset.points = String(points.x.length);
+    this.root.dataset.final = String(layout.final === true);
+    void this.scatter.setLayout(points, animate);
+  }
+
+  private showColors(colors: Colors): void {
+    this.tooltip.clear();
+    this.legend.show(colors);
+    let encoding: PointColors;
+    if (colors?.kind === "categorical") {
+      this.codes = toUint8(colors.codes);
+      encoding = { kind: "categorical", codes: this.codes, palette: [...CATEGORICAL] };
+    } else if (colors?.kind === "continuous") {
+      this.codes = null;
+      encoding = {
+        kind: "continuous",
+        values: scaleValues(toFloat32(colors.values), colors.min, colors.max),
+        palette: viridis(256),
+      };
+    } else {
+      this.codes = null;
+      encoding = { kind: "none", color: DEFAULT_POINT };
+    }
+    this.scatter.setHidden(null);
+    void this.scatter.setColors(encoding);
+  }
+
+  private hover(index: number | null): void {
+    if (index === null) {
+      this.tooltip.hover(null);
+      return;
+    }
+    const [x, y] = this.scatter.screenPosition(index) ?? [0, 0];
+    this.tooltip.hover(index, x, y);
+  }
+
+  private select(indices: number[]): void {
+    this.set("selection", fromUint32(indices));
+    this.selectionInfo.textContent = indices.length ? `${indices.length} selected` : "";
+  }
+
+  private showSelection(): void {
+    const indices = toUint32(this.model.get("selection"));
+    this.scatter.select(indices);
+    this.selectionInfo.textContent = indices.length ? `${indices.length} selected` : "";
+  }
+
+  private receive(message: unknown, buffers: DataView[]): void {
+    if (isRowReply(message)) this.tooltip.receive(message, buffers);
+    else if (isCsvReply(message) && buffers[0]) {
+      const view = buffers[0];
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+      download(URL.createObjectURL(new Blob([bytes], { type: "text/csv" })), message.filename, true);
+    }
+  }
+
+  private actions(): HTMLElement {
+    const bar = el("div", "ew-actions");
+    const button = (name: string, text: string, title: string, onClick: (b: HTMLButtonElement) => void) => {
+      const b = el("button", `ew-button ew-${name}`, text);
+      b.type = "button";
+      b.title = title;
+      b.addEventListener("click", () => onClick(b));
+      bar.appendChild(b);
+    };
+    button("reset", "reset view", "zoom and pan back to all points", () => this.scatter.resetView());
+    button("lasso", "lasso", "drag to select points (or hold shift while dragging)", (b) => {
+      const on = !b.classList.contains("ew-on");
+      b.classList.toggle("ew-on", on);
+      this.scatter.setLassoMode(on);
+    });
+    button("clear", "clear selection", "deselect all points", () => {
+      this.scatter.select([]);
+      this.select([]);
+    });
+    button("csv", "CSV", "download x, y and the table's columns", () => this.send({ type: "csv" }));
+    button("png", "PNG", "save the plot as a picture", () =>
+      download(this.scatter.toDataURL(), "embedding.png", false),
+    );
+    bar.appendChild(this.selectionInfo);
+    return bar;
+  }
+}
+
+function download(url: string, filename: string, revoke: boolean): void {
+  const link = el("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  if (revoke) setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

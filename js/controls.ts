@@ -1,0 +1,138 @@
+// The column and algorithm pickers above the plot. Each reads and writes one trait.
+import { debounce, el, option } from "./dom";
+import type { ColumnInfo, Schema } from "./model";
+
+export const EMBEDDING_DEBOUNCE_MS = 400;
+
+function labelled(text: string, control: HTMLElement): HTMLElement {
+  const root = el("label", "ew-control");
+  root.append(el("span", "ew-control-name", text), control);
+  return root;
+}
+
+export interface Picker {
+  element: HTMLElement;
+  show(value: unknown): void;
+  dispose(): void;
+}
+
+/** A dropdown over `choices` (value, label); `null` values are allowed as "none". */
+export function selectPicker(
+  name: string,
+  title: string,
+  choices: [string | null, string][],
+  value: string | null,
+  commit: (value: string | null) => void,
+): Picker {
+  const select = el("select");
+  select.dataset.control = name;
+  select.append(...choices.map(([v, label]) => option(v ?? "", label)));
+  const show = (v: unknown) => {
+    select.value = typeof v === "string" ? v : "";
+  };
+  show(value);
+  const onChange = () => commit(select.value === "" ? null : select.value);
+  select.addEventListener("change", onChange);
+  return {
+    element: labelled(title, select),
+    show,
+    dispose: () => select.removeEventListener("change", onChange),
+  };
+}
+
+export function algorithmPicker(schema: Schema, value: string, commit: (v: string) => void): Picker {
+  const choices: [string, string][] = Object.entries(schema).map(([key, s]) => [key, s.label]);
+  return selectPicker("algorithm", "algorithm", choices, value, (v) => v && commit(v));
+}
+
+export function colorPicker(
+  columns: ColumnInfo[],
+  value: string | null,
+  commit: (v: string | null) => void,
+): Picker {
+  const colorable = columns.filter(
+    (c) => c.kind === "categorical" || c.kind === "numeric" || c.kind === "text",
+  );
+  const choices: [string | null, string][] = [
+    [null, "none"],
+    ...colorable.map((c): [string, string] => [c.name, c.name]),
+  ];
+  return selectPicker("color_by", "colour by", choices, value, commit);
+}
+
+export function imagePicker(
+  columns: ColumnInfo[],
+  value: string | null,
+  commit: (v: string | null) => void,
+): Picker {
+  const images = columns.filter((c) => c.kind === "image");
+  const choices: [string | null, string][] = [
+    [null, "none"],
+    ...images.map((c): [string, string] => [c.name, c.name]),
+  ];
+  const picker = selectPicker("image_column", "hover image", choices, value, commit);
+  picker.element.hidden = images.length === 0;
+  return picker;
+}
+
+/** Which columns form the embedding: a vector column, numeric columns, or a mix. */
+export function embeddingPicker(
+  columns: ColumnInfo[],
+  value: string[],
+  commit: (v: string[]) => void,
+): Picker {
+  const candidates = columns.filter((c) => c.kind === "embedding" || c.kind === "numeric");
+  const root = el("details", "ew-embedding");
+  root.dataset.control = "embedding";
+  const summary = el("summary");
+  const list = el("div", "ew-embedding-list");
+  const boxes = candidates.map((column) => {
+    const box = el("input");
+    box.type = "checkbox";
+    box.value = column.name;
+    const row = el("label", "ew-embedding-row");
+    row.append(box, el("span", undefined, column.name), el("span", "ew-kind", column.kind));
+    list.appendChild(row);
+    return box;
+  });
+  const chosen = () => boxes.filter((b) => b.checked).map((b) => b.value);
+  const describe = (names: string[]) => {
+    const head = names.slice(0, 3).join(", ");
+    summary.textContent = `embedding: ${names.length === 0 ? "none" : head}${names.length > 3 ? `, … (${names.length} columns)` : ""}`;
+  };
+  const later = debounce(() => commit(chosen()), EMBEDDING_DEBOUNCE_MS);
+  const onChange = () => {
+    describe(chosen());
+    later.call();
+  };
+  list.addEventListener("change", onChange);
+  const allNumeric = el("button", "ew-small", "all numeric");
+  allNumeric.type = "button";
+  allNumeric.addEventListener("click", () => {
+    for (const [i, box] of boxes.entries()) box.checked = candidates[i].kind === "numeric";
+    onChange();
+  });
+  const none = el("button", "ew-small", "none");
+  none.type = "button";
+  none.addEventListener("click", () => {
+    for (const box of boxes) box.checked = false;
+    onChange();
+  });
+  const actions = el("div", "ew-embedding-actions");
+  actions.append(allNumeric, none);
+  root.append(summary, actions, list);
+  const show = (v: unknown) => {
+    const names = new Set(Array.isArray(v) ? (v as string[]) : []);
+    for (const box of boxes) box.checked = names.has(box.value);
+    describe(chosen());
+  };
+  show(value);
+  return {
+    element: root,
+    show,
+    dispose: () => {
+      later.cancel();
+      list.removeEventListener("change", onChange);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Small DOM helpers. Text from the data always goes through textContent, never innerHTML.
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function option(value: string, label: string, selected = false): HTMLOptionElement {
+  const node = el("option", undefined, label);
+  node.value = value;
+  node.selected = selected;
+  return node;
+}
+
+/** Run `fn` once `ms` have passed without another call; `flush` runs a pending call now. */
+export function debounce<A extends unknown[]>(
+  fn: (...args: A) => void,
+  ms: number,
+): { call: (...args: A) => void; flush: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: A | undefined;
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending) {
+      const args = pending;
+      pending = undefined;
+      fn(...args);
+    }
+  };
+  return {
+    call: (...args: A) => {
+      pending = args;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(flush, ms);
+    },
+    flush,
+    cancel: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+    },
+  };
+}

@@ -1,0 +1,199 @@
+// The WebGL scatter: a thin wrapper around regl-scatterplot. Layout geometry and colours are
+// decided elsewhere; this module only draws them, in order, and reports hover and selection.
+import createScatterplot, { createRenderer } from "regl-scatterplot";
+import { type Points2D, pointOpacity, pointSize } from "./layout";
+
+type Plot = ReturnType<typeof createScatterplot>;
+type Renderer = ReturnType<typeof createRenderer>;
+
+/** What colours the points: nothing, a category code per point, or a value in [0, 1]. */
+export type PointColors =
+  | { kind: "none"; color: string }
+  | { kind: "categorical"; codes: Uint8Array; palette: string[] }
+  | { kind: "continuous"; values: Float32Array; palette: string[] };
+
+export interface ScatterEvents {
+  onHover: (index: number | null) => void;
+  onSelect: (indices: number[]) => void;
+}
+
+// One WebGL context for every plot on the page: browsers cap live contexts at ~16.
+let shared: { renderer: Renderer; users: number } | null = null;
+
+function acquireRenderer(): Renderer {
+  if (!shared || shared.renderer.isDestroyed) shared = { renderer: createRenderer(), users: 0 };
+  shared.users += 1;
+  return shared.renderer;
+}
+
+function releaseRenderer(): void {
+  if (!shared) return;
+  shared.users -= 1;
+  if (shared.users <= 0) {
+    shared.renderer.destroy();
+    shared = null;
+  }
+}
+
+export const BACKGROUND = "#ffffff";
+export const TRANSITION_MS = 700;
+
+interface DrawRequest {
+  points: Points2D;
+  animate: boolean;
+}
+
+export class Scatter {
+  readonly canvas: HTMLCanvasElement;
+  private plot: Plot;
+  private points: Points2D | null = null;
+  private colors: PointColors = { kind: "none", color: "#4e79a7" };
+  private spatialIndex: ArrayBuffer | undefined;
+  private drawing = false;
+  private queued: DrawRequest | null = null;
+  private hidden: Uint8Array | null = null;
+
+  constructor(container: HTMLElement, events: ScatterEvents) {
+    this.canvas = document.createElement("canvas");
+    container.appendChild(this.canvas);
+    const { width, height } = container.getBoundingClientRect();
+    this.plot = createScatterplot({
+      renderer: acquireRenderer(),
+      canvas: this.canvas,
+      width: Math.max(1, width),
+      height: Math.max(1, height),
+      backgroundColor: BACKGROUND,
+      pointColorHover: "#111111",
+      pointColorActive: "#d62728",
+      lassoColor: "#d62728",
+      opacityInactiveMax: 0.25,
+      deselectOnDblClick: false,
+    });
+    this.plot.subscribe("pointOver", (index) => events.onHover(index));
+    this.plot.subscribe("pointOut", () => events.onHover(null));
+    this.plot.subscribe("select", ({ points }) => events.onSelect(points));
+    this.plot.subscribe("deselect", () => events.onSelect([]));
+  }
+
+  get count(): number {
+    return this.points ? this.points.x.length : 0;
+  }
+
+  /** The layout on screen (or about to be), in the plot's [-1, 1] space. */
+  get current(): Points2D | null {
+    return this.queued?.points ?? this.points;
+  }
+
+  /** Draw a layout; `animate` moves points from where they are (same rows, same order). */
+  setLayout(points: Points2D, animate: boolean): Promise<void> {
+    this.queued = { points, animate };
+    return this.flush();
+  }
+
+  setColors(colors: PointColors): Promise<void> {
+    this.colors = colors;
+    if (!this.points) return Promise.resolve();
+    this.queued ??= { points: this.points, animate: false };
+    return this.flush();
+  }
+
+  /** Hide points whose mask entry is 1 (legend toggles); null shows all. */
+  setHidden(mask: Uint8Array | null): void {
+    this.hidden = mask;
+    this.applyFilter();
+  }
+
+  select(indices: ArrayLike<number>): void {
+    const list = Array.from(indices);
+    if (list.length) this.plot.select(list, { preventEvent: true });
+    else this.plot.deselect({ preventEvent: true });
+  }
+
+  setLassoMode(on: boolean): void {
+    void this.plot.set({ mouseMode: on ? "lasso" : "panZoom" });
+  }
+
+  resetView(): void {
+    void this.plot.reset();
+  }
+
+  screenPosition(index: number): [number, number] | undefined {
+    return this.plot.getScreenPosition(index);
+  }
+
+  resize(width: number, height: number): void {
+    if (width > 0 && height > 0) void this.plot.set({ width, height });
+  }
+
+  toDataURL(): string {
+    return this.canvas.toDataURL("image/png");
+  }
+
+  destroy(): void {
+    this.plot.destroy();
+    releaseRenderer();
+  }
+
+  // Draws run one at a time; while one runs, only the newest request waits (stale frames drop).
+  private async flush(): Promise<void> {
+    if (this.drawing) return;
+    this.drawing = true;
+    try {
+      while (this.queued) {
+        const request = this.queued;
+        this.queued = null;
+        await this.draw(request);
+      }
+    } finally {
+      this.drawing = false;
+    }
+  }
+
+  private async draw({ points, animate }: DrawRequest): Promise<void> {
+    const n = points.x.length;
+    const sameGeometry = this.points === points;
+    const canAnimate = animate && this.points !== null && this.points.x.length === n;
+    await this.plot.set({ ...this.encoding(), pointSize: pointSize(n), opacity: pointOpacity(n) });
+    const data: { x: Float32Array; y: Float32Array; valueA?: Uint8Array; valueB?: Float32Array } = {
+      x: points.x,
+      y: points.y,
+    };
+    if (this.colors.kind === "categorical") data.valueA = this.colors.codes;
+    if (this.colors.kind === "continuous") data.valueB = this.colors.values;
+    await this.plot.draw(data, {
+      transition: canAnimate,
+      transitionDuration: TRANSITION_MS,
+      preventFilterReset: true,
+      zDataType: "categorical",
+      wDataType: "continuous",
+      // Recolouring keeps x and y: reuse the spatial index instead of rebuilding it.
+      spatialIndex: sameGeometry ? this.spatialIndex : undefined,
+    });
+    this.points = points;
+    this.spatialIndex = this.plot.get("spatialIndex");
+    this.applyFilter();
+  }
+
+  private encoding(): Record<string, unknown> {
+    switch (this.colors.kind) {
+      case "categorical":
+        return { colorBy: "valueA", pointColor: this.colors.palette };
+      case "continuous":
+        return { colorBy: "valueB", pointColor: this.colors.palette };
+      default:
+        return { colorBy: null, pointColor: this.colors.color };
+    }
+  }
+
+  private applyFilter(): void {
+    if (!this.points) return;
+    const mask = this.hidden;
+    if (!mask || mask.length !== this.points.x.length) {
+      void this.plot.unfilter({ preventEvent: true });
+      return;
+    }
+    const visible: number[] = [];
+    for (let i = 0; i < mask.length; i++) if (!mask[i]) visible.push(i);
+    void this.plot.filter(visible, { preventEvent: true });
+  }
+}

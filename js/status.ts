@@ -1,0 +1,47 @@
+// Progress bar, phase text, notices and errors. Errors never clear the plot: they sit above it.
+import { el } from "./dom";
+import type { Status } from "./model";
+
+export class StatusBar {
+  readonly element = el("div", "ew-statusbar");
+  private readonly bar = el("div", "ew-progress");
+  private readonly fill = el("div", "ew-progress-fill");
+  private readonly text = el("span", "ew-status");
+  private readonly error = el("div", "ew-error");
+  private readonly notices = el("div", "ew-notices");
+
+  constructor() {
+    this.bar.appendChild(this.fill);
+    this.bar.setAttribute("role", "progressbar");
+    this.error.setAttribute("role", "alert");
+    this.element.append(this.bar, this.text, this.error, this.notices);
+    this.show({});
+  }
+
+  show(status: Status): void {
+    const running = status.state === "running";
+    this.bar.hidden = !running;
+    this.fill.style.width = `${Math.round(100 * Math.min(1, Math.max(0, status.progress ?? 0)))}%`;
+    this.bar.setAttribute("aria-valuenow", String(status.progress ?? 0));
+    this.text.textContent = statusText(status);
+    this.error.hidden = status.state !== "error";
+    this.error.textContent = status.state === "error" ? (status.message ?? "error") : "";
+    const notices = status.notices ?? [];
+    this.notices.hidden = notices.length === 0;
+    this.notices.replaceChildren(...notices.map((n) => el("div", "ew-notice", n)));
+  }
+}
+
+export function statusText(status: Status): string {
+  const name = (status.algorithm ?? "").toUpperCase().replace("TSNE", "t-SNE");
+  switch (status.state) {
+    case "running":
+      return `${name} · ${status.phase ?? "computing"} · ${Math.round(100 * (status.progress ?? 0))}%`;
+    case "done":
+      return `${name} · ${status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done"}`;
+    case "error":
+      return "previous view kept";
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,88 @@
+// The hover tooltip: a row's values and image, fetched from the kernel on demand. At most one
+// request is in flight; moving on while it runs only replaces the one queued after it.
+import { el } from "./dom";
+import type { RowReply } from "./messages";
+
+interface RowDetails {
+  values: [string, string][];
+  imageUrl: string | null;
+}
+
+export class Tooltip {
+  readonly element = el("div", "ew-tooltip");
+  private cache = new Map<number, RowDetails>();
+  private inFlight: number | null = null;
+  private wanted: number | null = null;
+  private position: [number, number] = [0, 0];
+
+  constructor(private readonly request: (index: number) => void) {
+    this.element.hidden = true;
+  }
+
+  /** Show row `index` near (x, y) in the plot's pixels; null hides the tooltip. */
+  hover(index: number | null, x = 0, y = 0): void {
+    this.wanted = index;
+    this.position = [x, y];
+    if (index === null) {
+      this.element.hidden = true;
+      return;
+    }
+    const known = this.cache.get(index);
+    if (known) this.render(index, known);
+    else if (this.inFlight === null) this.send(index);
+  }
+
+  receive(reply: RowReply, buffers: DataView[]): void {
+    if (reply.values) {
+      const image = reply.image && buffers[0] ? pngUrl(buffers[0]) : null;
+      this.cache.set(reply.index, { values: reply.values, imageUrl: image });
+    }
+    this.inFlight = null;
+    const wanted = this.wanted;
+    if (wanted === null) return;
+    const known = this.cache.get(wanted);
+    if (known) this.render(wanted, known);
+    else if (wanted !== reply.index) this.send(wanted);
+  }
+
+  /** Forget cached rows (the table, colour or image column changed). */
+  clear(): void {
+    for (const details of this.cache.values()) if (details.imageUrl) URL.revokeObjectURL(details.imageUrl);
+    this.cache.clear();
+  }
+
+  private send(index: number): void {
+    this.inFlight = index;
+    this.request(index);
+  }
+
+  private render(index: number, details: RowDetails): void {
+    const children: HTMLElement[] = [];
+    if (details.imageUrl) {
+      const image = el("img", "ew-tooltip-image");
+      image.src = details.imageUrl;
+      image.alt = `row ${index}`;
+      children.push(image);
+    }
+    const table = el("table");
+    const header = el("tr");
+    header.append(el("th", undefined, "row"), el("td", undefined, String(index)));
+    table.appendChild(header);
+    for (const [name, value] of details.values) {
+      const row = el("tr");
+      row.append(el("th", undefined, name), el("td", undefined, value));
+      table.appendChild(row);
+    }
+    children.push(table);
+    this.element.replaceChildren(...children);
+    const [x, y] = this.position;
+    this.element.style.left = `${x + 14}px`;
+    this.element.style.top = `${y + 14}px`;
+    this.element.hidden = false;
+  }
+}
+
+function pngUrl(view: DataView): string {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+  return URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+}
