@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from embed_widget.table import Table  # noqa: E402
+from embed_widget.table import Table
 
 MB = 1024 * 1024
 
@@ -48,15 +48,14 @@ def report(case: str, matrix_mb: float, rows: list[tuple[str, float, float]]) ->
     print(f"\n{case}  (float32 matrix = {matrix_mb:.0f} MB)")
     print(f"{'':34}{'time s':>9}{'x base':>8}{'peak MB':>10}{'x base':>8}{'x matrix':>10}")
     for name, t, m in rows:
-        print(
-            f"{name:34}{t:9.3f}{t / base_t:8.2f}{m:10.0f}{m / base_m:8.2f}{m / matrix_mb:10.2f}"
-        )
+        print(f"{name:34}{t:9.3f}{t / base_t:8.2f}{m:10.0f}{m / base_m:8.2f}{m / matrix_mb:10.2f}")
 
 
 def wide_case(n: int = 1_000_000, d: int = 64) -> None:
     rng = np.random.default_rng(0)
     df = pd.DataFrame(rng.standard_normal((n, d)), columns=[f"f{i}" for i in range(d)])
-    base = measure(lambda: df.to_numpy(dtype="float32"))
+    base = measure(lambda: df.to_numpy(dtype="float32"))  # Fortran-ordered: a view's transpose
+    c_base = measure(lambda: np.ascontiguousarray(df.to_numpy(dtype="float32")))
     table = measure(lambda: Table(df).embedding_matrix())
     t = Table(df)
     warm = measure(lambda: t.embedding_matrix())
@@ -66,6 +65,7 @@ def wide_case(n: int = 1_000_000, d: int = 64) -> None:
         n * d * 4 / MB,
         [
             ('df.to_numpy(dtype="float32")', base[0], base[1]),
+            ("  ... made C-contiguous", c_base[0], c_base[1]),
             ("Table(df).embedding_matrix()", table[0], table[1]),
             ("t.embedding_matrix() (table built)", warm[0], warm[1]),
         ],
@@ -77,7 +77,7 @@ def vector_case(n: int = 100_000, d: int = 768) -> None:
     # one array per row, as a model's outputs would be (not views of one big matrix)
     vectors = [rng.standard_normal(d, dtype=np.float32) for _ in range(n)]
     df = pd.DataFrame({"id": np.arange(n), "embedding": pd.Series(vectors, dtype=object)})
-    base = measure(lambda: np.stack(df["embedding"].to_numpy()))
+    base = measure(lambda: np.stack(list(df["embedding"])))
     table = measure(lambda: Table(df).embedding_matrix())
     t = Table(df)
     warm = measure(lambda: t.embedding_matrix())

@@ -8,6 +8,7 @@ object per row. polars and pyarrow are never imported: they are recognised by th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,7 @@ def _from_pandas(name: str, s: pd.Series) -> Column:
     if pd.api.types.is_object_dtype(dt):
         return from_array(name, s.to_numpy(), owner=s)
     # datetimes, periods, intervals...: shown as text
-    text = s.astype(str).to_numpy(dtype=object)
+    text = s.astype(str).to_numpy(dtype=object, copy=True)
     text[s.isna().to_numpy()] = None
     return from_array(name, text)
 
@@ -80,7 +81,7 @@ def _from_polars(s: Any) -> Column:
         return from_cells(name, s.to_list())
     if tname in ("Categorical", "Enum") or base.is_temporal():
         s = s.cast(str)  # polars accepts the Python type for its String dtype
-    return from_array(name, _as_array(s.to_numpy()), owner=s)
+    return from_array(name, np.asarray(s.to_numpy()), owner=s)
 
 
 def _from_arrow(name: str, chunked: Any) -> Column:
@@ -99,16 +100,60 @@ def _from_arrow(name: str, chunked: Any) -> Column:
         return from_array(name, values.reshape(len(flat), typ.list_size))
     if pa.types.is_list(typ) or pa.types.is_large_list(typ) or pa.types.is_fixed_size_list(typ):
         return from_cells(name, chunked.to_pylist())
-    return from_array(name, _as_array(chunked.to_numpy()), owner=chunked)
+    return from_array(name, np.asarray(chunked.to_numpy()), owner=chunked)
 
 
 def _objects(s: pd.Series) -> Array:
     """An object array with None (not NaN or <NA>) for missing cells."""
-    arr = s.to_numpy(dtype=object)
+    arr = s.to_numpy(dtype=object, copy=True)
     arr[pd.isna(arr)] = None
     return arr
 
 
-def _as_array(values: Any) -> Array:
-    arr = np.asarray(values)
-    return arr
+def columns_from_rows(columns: Any, data: Any) -> tuple[list[Column], int]:
+    if isinstance(data, np.ndarray) and data.ndim == 2:
+        names = (
+            column_names(columns) if columns is not None else [str(i) for i in range(data.shape[1])]
+        )
+        if len(names) != data.shape[1]:
+            raise ValueError(
+                f"Table: data has {data.shape[1]} columns but {len(names)} names were given"
+            )
+        cols = [from_array(n, np.array(data[:, j])) for j, n in enumerate(names)]
+        return cols, data.shape[0]
+    rows: list[list[Any]] = []
+    for i, r in enumerate(data):
+        if not isinstance(r, (list, tuple, np.ndarray)):
+            raise TypeError(
+                f"Table: row {i} is a {type(r).__name__}; accepted: data as a list of rows "
+                "(lists of cells) or a 2-D array"
+            )
+        rows.append(list(r))
+    width = len(rows[0]) if rows else 0
+    names = column_names(columns) if columns is not None else [str(i) for i in range(width)]
+    for i, r in enumerate(rows):
+        if len(r) != len(names):
+            raise ValueError(
+                f"Table: row {i} has {len(r)} values but there are {len(names)} columns "
+                f"{names}; pass one value per column"
+            )
+    cols = [from_cells(n, [r[j] for r in rows]) for j, n in enumerate(names)]
+    return cols, len(rows)
+
+
+def column_from_values(name: str, data: Any) -> Column:
+    """A column for ``add_col``: a list, a Series, a 1-D array or an N x D array."""
+    if not isinstance(name, str):
+        raise TypeError(f"add_col: the name must be a str, not {type(name).__name__}")
+    if isinstance(data, pd.Series):
+        return columns_from_frame(data.to_frame(name))[0][0]
+    if isinstance(data, np.ndarray) and data.dtype != object:
+        return from_array(name, np.array(data))
+    return from_cells(name, list(data))
+
+
+def column_names(columns: Iterable[Any]) -> list[str]:
+    """Names as str; a bare str is refused (it would be read as one name per letter)."""
+    if isinstance(columns, str):
+        raise TypeError(f"Table: columns must be a list of names, not the str {columns!r}")
+    return [str(c) for c in columns]

@@ -35,7 +35,9 @@ class IndexArray(traitlets.TraitType[np.ndarray, Any]):
         if array.size and not np.issubdtype(array.dtype, np.integer):
             self.error(obj, value)
         if array.ndim != 1:
-            raise traitlets.TraitError(f"selection must be 1-D row indices, got shape {array.shape}")
+            raise traitlets.TraitError(
+                f"selection must be 1-D row indices, got shape {array.shape}"
+            )
         if array.size and array.min() < 0:
             raise traitlets.TraitError(f"selection has a negative row index: {int(array.min())}")
         return np.unique(array.astype(np.uint32))

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from . import categories
-from .columns import Array, CellType, Column, check_cell, empty_column, from_array, from_cells
-from .ingest import columns_from_frame, frame_kind
+from .columns import Array, CellType, Column, check_cell, empty_column, from_cells
+from .ingest import (
+    column_from_values,
+    column_names,
+    columns_from_frame,
+    columns_from_rows,
+    frame_kind,
+)
+from .viewing import TableViews
+from .matrix import bad_rows, fill, invalid_message, not_numeric
 
 Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
 
@@ -20,10 +28,9 @@ Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
 TEXT_MIN_DISTINCT = 50
 #: The default colour column is the first categorical column with at most this many categories.
 MAX_COLOR_CATEGORIES = 50
-_ROW_CHUNK = 65536  # rows per finiteness check in embedding_matrix: bounds the bool temporary
 
 
-class Table:
+class Table(TableViews):
     """A table of embeddings and their metadata, stored column by column.
 
     Parameters
@@ -69,9 +76,9 @@ class Table:
                 raise TypeError("Table: pass either dataframe or columns/data, not both")
             cols, n = columns_from_frame(dataframe)
         elif data is not None:
-            cols, n = _columns_from_rows(columns, data)
+            cols, n = columns_from_rows(columns, data)
         else:
-            names = _names(columns if columns is not None else [])
+            names = column_names(columns if columns is not None else [])
             cols, n = [empty_column(name) for name in names], 0
         self._cols: dict[str, Column] = {}
         for col in cols:
@@ -109,6 +116,10 @@ class Table:
         Raises ``ValueError`` for a wrong number of values and ``TypeError`` for a value that
         does not fit its column; the table is then unchanged.
         """
+        if not self._cols:
+            raise ValueError(
+                "add_data: the table has no columns; create it with Table(columns=[...]) first"
+            )
         if len(values) != len(self._cols):
             raise ValueError(
                 f"add_data: row {self._n} has {len(values)} values but the table has "
@@ -133,11 +144,11 @@ class Table:
             col.pending.append(cell)
             col.type, col.dim = ctype, dim
         self._n += 1
-        self._version += 1
+        self._changed()
 
     def add_col(self, name: str, data: Any) -> None:
         """Add a column ``name`` with one value per row (list, 1-D array, Series or N x D array)."""
-        self._add_columns([_column_from_values(name, data)], "add_col")
+        self._add_columns([column_from_values(name, data)], "add_col")
 
     add_column = add_col  # W&B's name
 
@@ -176,7 +187,7 @@ class Table:
             self._n = lengths.pop() if lengths else 0
         for col in cols:
             self._cols[col.name] = col
-        self._version += 1
+        self._changed()
         self._drop_invalid_rows()
 
     # --- reading ----------------------------------------------------------------------------------
@@ -282,6 +293,11 @@ class Table:
         names = [columns] if isinstance(columns, str) else columns
         names = self.default_embedding_columns if names is None else list(names)
         kinds = self.column_kinds
+        if self._n == 0:
+            raise ValueError(
+                f"the table has 0 rows (columns {self.columns}); add rows with add_data "
+                "or build it from data or a DataFrame"
+            )
         if not names:
             listing = ", ".join(f"{n} ({k})" for n, k in kinds.items()) or "none"
             raise ValueError(
@@ -291,24 +307,17 @@ class Table:
         cols = [self._column(n) for n in names]
         for col in cols:
             if col.type not in ("number", "vector"):
-                raise TypeError(_not_numeric(col, kinds[col.name]))
+                raise TypeError(not_numeric(col, kinds[col.name]))
         if self._n < min_rows:
             raise ValueError(
                 f"the table has {self._n} rows; the embedding needs at least {min_rows} "
                 "(a projection needs 2)"
             )
         widths = [c.dim if c.type == "vector" and c.dim else 1 for c in cols]
-        out = np.empty((self._n, sum(widths)), dtype=np.float32)
-        start = 0
-        for col, width in zip(cols, widths, strict=True):
-            if col.type == "vector":
-                out[:, start : start + width] = col.values
-            else:
-                out[:, start] = col.values
-            start += width
-        bad = _bad_rows(out)
+        out = fill(self._n, cols, widths)
+        bad = bad_rows(out)
         if len(bad):
-            raise ValueError(_invalid_message(out, bad, cols, widths, self._drop))
+            raise ValueError(invalid_message(out, bad, cols, widths, self._drop))
         return out
 
     def numeric_values(self, name: str) -> Array:
@@ -316,7 +325,7 @@ class Table:
         col = self._column(name)
         if col.type == "number":
             return col.values.astype(np.float32)
-        raise TypeError(_not_numeric(col, self.column_kinds[name]))
+        raise TypeError(not_numeric(col, self.column_kinds[name]))
 
     def category_codes(self, name: str) -> tuple[Array, list[str], list[int]]:
         """Category codes for colouring by column ``name``.
@@ -353,61 +362,18 @@ class Table:
         for col in self._flushed().values():
             col.take(keep)
         self._n = len(keep)
-        self._version += 1
+        self._changed()
 
-    # --- projection API: `project`, `projection`, `view` and the display hook -------------------
-    # --- are added here by the lead (separate edit). Keep them below this line. ------------------
+    def _changed(self) -> None:
+        """Every data change comes through here: caches key on the version; a shown view updates."""
+        self._version += 1
+        self._notify_data_changed()
 
 
 def _only(current: Any, frame: Any) -> Any:
     if current is not None:
         raise TypeError("Table: pass one DataFrame, not two")
     return frame
-
-
-def _names(columns: Iterable[Any]) -> list[str]:
-    if isinstance(columns, str):
-        raise TypeError(f"Table: columns must be a list of names, not the str {columns!r}")
-    return [str(c) for c in columns]
-
-
-def _columns_from_rows(columns: Any, data: Any) -> tuple[list[Column], int]:
-    if isinstance(data, np.ndarray) and data.ndim == 2:
-        names = _names(columns) if columns is not None else [str(i) for i in range(data.shape[1])]
-        if len(names) != data.shape[1]:
-            raise ValueError(
-                f"Table: data has {data.shape[1]} columns but {len(names)} names were given"
-            )
-        cols = [from_array(n, np.array(data[:, j])) for j, n in enumerate(names)]
-        return cols, data.shape[0]
-    rows: list[list[Any]] = []
-    for i, r in enumerate(data):
-        if not isinstance(r, (list, tuple, np.ndarray)):
-            raise TypeError(
-                f"Table: row {i} is a {type(r).__name__}; accepted: data as a list of rows "
-                "(lists of cells) or a 2-D array"
-            )
-        rows.append(list(r))
-    width = len(rows[0]) if rows else 0
-    names = _names(columns) if columns is not None else [str(i) for i in range(width)]
-    for i, r in enumerate(rows):
-        if len(r) != len(names):
-            raise ValueError(
-                f"Table: row {i} has {len(r)} values but there are {len(names)} columns "
-                f"{names}; pass one value per column"
-            )
-    cols = [from_cells(n, [r[j] for r in rows]) for j, n in enumerate(names)]
-    return cols, len(rows)
-
-
-def _column_from_values(name: str, data: Any) -> Column:
-    if not isinstance(name, str):
-        raise TypeError(f"add_col: the name must be a str, not {type(name).__name__}")
-    if isinstance(data, pd.Series):
-        return columns_from_frame(data.to_frame(name))[0][0]
-    if isinstance(data, np.ndarray) and data.dtype != object:
-        return from_array(name, np.array(data))
-    return from_cells(name, list(data))
 
 
 def _default_embedding(types: Mapping[str, CellType]) -> list[str]:
@@ -445,35 +411,3 @@ def _cell(col: Column, i: int) -> object:
     if col.type == "number":
         return None if np.isnan(value) else value.item()
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _not_numeric(col: Column, kind: str) -> str:
-    missing = col.missing_mask()
-    first = int(np.argmin(missing)) if not missing.all() else None
-    example = f", e.g. row {first}: {col.values[first]!r}" if first is not None else ""
-    return (
-        f"column {col.name!r} is {kind} ({col.type} cells{example}) and cannot be used as "
-        "numeric; accepted: numeric (int/float) or embedding (vector) columns"
-    )
-
-
-def _bad_rows(out: Array) -> Array:
-    ok = np.empty(out.shape[0], dtype=bool)
-    for start in range(0, out.shape[0], _ROW_CHUNK):
-        ok[start : start + _ROW_CHUNK] = np.isfinite(out[start : start + _ROW_CHUNK]).all(axis=1)
-    return np.flatnonzero(~ok)
-
-
-def _invalid_message(
-    out: Array, bad: Array, cols: list[Column], widths: list[int], drop: bool
-) -> str:
-    owner = [c.name for c, w in zip(cols, widths, strict=True) for _ in range(w)]
-    bad_cols = np.flatnonzero(~np.isfinite(out[bad[:100]]).all(axis=0))
-    names = list(dict.fromkeys(owner[j] for j in bad_cols))
-    hint = (
-        "" if drop else "; or pass drop_invalid=True to Table(...) to drop such rows with a warning"
-    )
-    return (
-        f"NaN, inf or missing value in the embedding: {len(bad)} row(s), first rows "
-        f"{bad[:10].tolist()}, in column(s) {names}; accepted: finite numbers{hint}"
-    )

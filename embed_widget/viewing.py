@@ -91,7 +91,7 @@ class TableViews:
     def _notify_data_changed(self) -> None:
         """Called by the Table after its data changed: a displayed view recomputes."""
         if self._view_widget is not None:
-            self._view_widget.refresh()
+            self._view_widget.refresh_soon()
 
     def _as_table(self) -> Table:
         return self  # type: ignore[return-value]

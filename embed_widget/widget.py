@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import pathlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -34,6 +35,44 @@ if TYPE_CHECKING:
 
 STATIC = pathlib.Path(__file__).parent / "static"
 DEFAULT_ALGORITHM = "umap"
+#: A shown table that keeps changing (rows added in a loop) recomputes this long after the last change.
+REFRESH_DELAY_S = 0.3
+
+
+class Debounced:
+    """Call ``fn`` in a timer thread once ``delay`` seconds pass without another ``call()``."""
+
+    def __init__(self, fn: Callable[[], None], delay: float) -> None:
+        self._fn, self._delay = fn, delay
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def call(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self._delay, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Run a pending call now, in this thread."""
+        if self.cancel():
+            self._fn()
+
+    def cancel(self) -> bool:
+        """Drop a pending call; True if there was one."""
+        with self._lock:
+            pending, self._timer = self._timer, None
+        if pending is None:
+            return False
+        pending.cancel()
+        return True
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._timer = None
+        self._fn()
 
 
 class EmbeddingView(anywidget.AnyWidget):
@@ -50,7 +89,8 @@ class EmbeddingView(anywidget.AnyWidget):
 
     params = traitlets.Dict().tag(sync=True)
     """The algorithm's parameters (see ``embed_widget.projection.param_schema()``); missing ones
-    take their defaults."""
+    take their defaults. Setting ``algorithm`` brings back the parameters last used with it, so set
+    ``params`` after ``algorithm``."""
 
     embedding = traitlets.List(traitlets.Unicode()).tag(sync=True)
     """Columns forming the embedding: one embedding column, or numeric columns (one per dimension)."""
@@ -92,6 +132,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._result: ProjectionResult | None = None
         self._result_embedding: list[str] = []
         self._params_memory: dict[str, dict[str, Any]] = {}
+        self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
         defaults = {
             "embedding": list(table.default_embedding_columns),
             "color_by": table.default_color_column,
@@ -106,6 +147,7 @@ class EmbeddingView(anywidget.AnyWidget):
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current projection is computed (True) or ``timeout`` passes (False)."""
+        self._refresh_timer.flush()
         return self._engine.wait(timeout)
 
     @property
@@ -113,11 +155,16 @@ class EmbeddingView(anywidget.AnyWidget):
         """The projection currently shown (final, not a streamed frame), or None."""
         return self._result
 
-    def projection_frame(self) -> pd.DataFrame:
-        """The shown projection as a DataFrame (x, y and the table's other columns)."""
+    def projection_frame(self, wait: bool = True) -> pd.DataFrame:
+        """The shown projection as a DataFrame (x, y and the table's other columns).
+
+        With ``wait`` (the default) a running computation finishes first, so the frame matches the
+        current settings.
+        """
         from .export import projection_frame
 
-        self.wait()
+        if wait:
+            self.wait()
         if self._result is None:
             raise RuntimeError(f"no projection to show: {self.status.get('message', 'none yet')}")
         return projection_frame(self._table, self._result, self._result_embedding)
@@ -132,7 +179,12 @@ class EmbeddingView(anywidget.AnyWidget):
         self._sync_table()
         self._request()
 
+    def refresh_soon(self) -> None:
+        """Refresh once the table stops changing (a loop of ``add_data`` recomputes once)."""
+        self._refresh_timer.call()
+
     def close(self) -> None:
+        self._refresh_timer.cancel()
         self._engine.shutdown()
         super().close()
 
@@ -154,7 +206,9 @@ class EmbeddingView(anywidget.AnyWidget):
         key = (self._table.version, tuple(self.embedding))
         if key != self._matrix_key:
             if not self.embedding:
-                raise ValueError("no embedding columns chosen: pick an embedding or numeric columns")
+                raise ValueError(
+                    "no embedding columns chosen: pick an embedding or numeric columns"
+                )
             self._matrix = self._table.embedding_matrix(self.embedding)
             self._matrix_key = key
         assert self._matrix is not None
@@ -164,16 +218,16 @@ class EmbeddingView(anywidget.AnyWidget):
     def _check_algorithm(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).lower()
         if value not in ALGORITHMS:
-            raise traitlets.TraitError(f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}")
+            raise traitlets.TraitError(
+                f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}"
+            )
         return value
 
     @traitlets.observe("algorithm")
     def _on_algorithm(self, change: dict[str, Any]) -> None:
-        # Python set only the algorithm: bring back what the user had for it (or its defaults).
-        known = {p["name"] for p in self._schema.get(change["new"], {}).get("params", [])}
-        if not set(self.params) <= known:
-            self._params_memory[change["old"]] = dict(self.params)
-            self.params = self._params_memory.get(change["new"], {})
+        # Each algorithm keeps its own parameters: switching back brings back what the user had.
+        self._params_memory[change["old"]] = dict(self.params)
+        self.params = self._params_memory.get(change["new"], {})
         self._request()
 
     @traitlets.observe("params", "embedding")
@@ -285,13 +339,26 @@ class EmbeddingView(anywidget.AnyWidget):
         self._layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
-        if content.get("type") != "row":
-            return
-        index = int(content.get("index", -1))
+        kind = content.get("type")
+        if kind == "row":
+            self._send_row(int(content.get("index", -1)))
+        elif kind == "csv":
+            self._send_csv()
+
+    def _send_row(self, index: int) -> None:
         try:
             values, png = row_details(self._table, index, self.color_by, self.image_column)
         except IndexError as error:
             self.send({"type": "row", "index": index, "error": str(error)})
             return
         buffers = [png] if png is not None else []
-        self.send({"type": "row", "index": index, "values": values, "image": png is not None}, buffers)
+        self.send(
+            {"type": "row", "index": index, "values": values, "image": png is not None}, buffers
+        )
+
+    def _send_csv(self) -> None:
+        if self._result is None:
+            return
+        frame = self.projection_frame(wait=False)  # what is on screen now; never block the kernel
+        filename = f"embedding-{self._result.algorithm}.csv"
+        self.send({"type": "csv", "filename": filename}, [frame.to_csv(index=False).encode()])

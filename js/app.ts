@@ -119,10 +119,8 @@ export class App {
   }
 
   private chooseAlgorithm(algorithm: string): void {
-    // The algorithm and its parameters change in one message, so the kernel computes once.
-    this.model.set("algorithm", algorithm);
-    this.model.set("params", {});
-    this.model.save_changes();
+    // The kernel brings back this algorithm's last parameters and sends them here.
+    this.set("algorithm", algorithm);
   }
 
   private buildParams(): void {

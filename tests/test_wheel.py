@@ -27,12 +27,21 @@ def test_wheel_builds_and_ships_the_frontend_bundle(tmp_path: Path) -> None:
             shutil.copy2(ROOT / name, target)
     assert not (source / "embed_widget" / "static").exists()
 
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist")],
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path / "dist"),
+        ],
         cwd=source,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     (wheel,) = (tmp_path / "dist").glob("embed_widget-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "embed_widget/static/widget.js" in names

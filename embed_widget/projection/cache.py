@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 
@@ -65,7 +65,14 @@ class LRU(Generic[V]):
 class KeyCache:
     """Everything reusable computed from one embedding matrix (one caller key)."""
 
-    SIZES = {"pca": 1, "reduced": 2, "knn": 3, "graph": 4, "init": 4, "affinity": 4}
+    SIZES: ClassVar[dict[str, int]] = {
+        "pca": 1,
+        "reduced": 2,
+        "knn": 3,
+        "graph": 4,
+        "init": 4,
+        "affinity": 4,
+    }
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape

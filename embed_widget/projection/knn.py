@@ -44,7 +44,7 @@ def _prepare(x: np.ndarray, metric: str) -> tuple[np.ndarray, str]:
 def _to_metric(dist: np.ndarray, metric: str) -> np.ndarray:
     """Euclidean distance between unit vectors -> cosine distance (1 - cos) = d^2 / 2."""
     if metric in ("cosine", "correlation"):
-        return dist * dist / 2.0
+        return np.asarray(dist * dist / 2.0)
     return dist
 
 

@@ -24,8 +24,8 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> tuple[F32, list[float]
     # covariance_eigh: one D x D eigendecomposition, by far the fastest for tall matrices
     pca = PCA(n_components=n_comp, svd_solver="covariance_eigh")
     scores = np.ascontiguousarray(pca.fit_transform(matrix), dtype=np.float32)
-    total = float(np.var(matrix, axis=0, dtype=np.float64).sum() * n / max(n - 1, 1))
-    ratio = [float(v) / total if total > 0 else 0.0 for v in pca.explained_variance_]
+    # zero-variance data gives NaN ratios in sklearn: report 0 instead
+    ratio = [float(v) for v in np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)]
     out = (scores, ratio)
     cache.put("pca", "scores", out)
     return out

@@ -32,13 +32,13 @@ class ProjectionResult:
     Attributes
     ----------
     coords
-        float32 array of shape (N, 2), C-contiguous, finite, read-only (it may be shared by a cache).
+        float32 (N, 2), C-contiguous, finite, read-only (a cache may share it).
     algorithm
         ``"pca"``, ``"umap"`` or ``"tsne"``.
     params
-        The effective parameters: every parameter of the algorithm, defaults filled, clamped to the data.
+        Every parameter of the algorithm: defaults filled, values clamped to the data.
     notices
-        Human-readable notes on clamped parameters, e.g. ``"n_neighbors clamped from 200 to 99 ..."``.
+        Notes on clamped parameters, e.g. ``"n_neighbors clamped from 200 to 99 (only 100 rows)"``.
     info
         JSON-serialisable extras: ``explained_variance_ratio`` (PCA), ``reused`` (cached stages),
         ``timings`` (seconds per phase), ``cached`` (True when served from the result cache).

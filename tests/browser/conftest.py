@@ -11,18 +11,24 @@ Typical test::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pytest
-from ew_jupyter import JupyterServer, KernelRunner, write_notebook
+from ew_jupyter import JupyterServer, write_notebook
+from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import run_all_cells, wait_notebook_ready
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    ViewportSize,
+    sync_playwright,
+)
 
 CHROMIUM = os.environ.get("EW_CHROMIUM", "/usr/bin/chromium")
 
@@ -36,7 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-VIEWPORT = {"width": 1280, "height": 1000}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 1000}
 
 _HERE = Path(__file__).parent
 
@@ -53,7 +59,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    """A JupyterLab (and Notebook 7) server on 127.0.0.1 with a temporary root, config and runtime."""
+    """JupyterLab (and Notebook 7) on 127.0.0.1 with a temporary root, config and runtime dir."""
     server = JupyterServer(tmp_path_factory.mktemp("jupyter")).start()
     try:
         yield server
@@ -67,7 +73,8 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browse
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"browser tests need Debian's Chromium at {CHROMIUM} "
-            "(`apt-get update && apt-get install -y chromium`; `playwright install` does not work here)",
+            "(`apt-get update && apt-get install -y chromium`; "
+            "`playwright install` does not work here)",
             pytrace=False,
         )
     with sync_playwright() as pw:
@@ -86,42 +93,6 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browse
 
 
 # -- per-test notebooks ------------------------------------------------------------------------
-
-
-@dataclass
-class OpenNotebook:
-    """A notebook open in a page, with a client for its kernel."""
-
-    name: str
-    path: Path
-    page: Page
-    server: JupyterServer
-    ui: str
-    console: list[str] = field(default_factory=list)
-    _kernel: KernelRunner | None = None
-
-    @property
-    def kernel(self) -> KernelRunner:
-        """Client of the notebook's own kernel (the one the page shows)."""
-        if self._kernel is None:
-            kid = self.server.kernel_id_for(self.name)
-            self._kernel = KernelRunner(self.server.connection_file(kid))
-        return self._kernel
-
-    def run_in_kernel(self, code: str, timeout: float = 60.0) -> str:
-        """Execute ``code`` in the notebook's kernel; return its stdout, raise KernelError on error."""
-        return self.kernel.run(code, timeout)
-
-    def eval_in_kernel(self, expr: str, timeout: float = 60.0) -> Any:
-        """Value of a JSON-able Python expression evaluated in the notebook's kernel."""
-        return self.kernel.eval_json(expr, timeout)
-
-    def run_all(self, timeout: float = 120.0) -> None:
-        """Run all cells in the page and wait for the kernel to be idle."""
-        run_all_cells(self.page, timeout)
-
-
-OpenNotebookFn = Callable[..., OpenNotebook]
 
 
 @pytest.fixture
@@ -165,14 +136,10 @@ def open_notebook(
     for nb in opened:
         if nb._kernel is not None:
             nb._kernel.close()
-        try:
+        with contextlib.suppress(Exception):
             nb.page.close()
-        except Exception:
-            pass
-        try:
+        with contextlib.suppress(Exception):
             jupyter_server.shutdown_session(nb.name)
-        except Exception:
-            pass
 
 
 def _log_console(sink: list[str], msg: ConsoleMessage) -> None:
@@ -183,13 +150,18 @@ def _log_console(sink: list[str], msg: ConsoleMessage) -> None:
 # -- failure reports ---------------------------------------------------------------------------
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """On failure, attach the server log tail, browser console and a screenshot path."""
-    outcome = yield
-    report = outcome.get_result()
-    if not report.failed:
-        return
+    report = yield
+    if report.failed:
+        _attach_failure_info(item, report)
+    return report
+
+
+def _attach_failure_info(item: pytest.Item, report: pytest.TestReport) -> None:
     server = getattr(item, "funcargs", {}).get("jupyter_server")
     if isinstance(server, JupyterServer):
         report.sections.append(("jupyter server log (tail)", server.log_tail(80)))
@@ -199,7 +171,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         try:
             shot = server.base / f"{nb.name}-{int(time.time())}.png" if server else None
             if shot is not None and not nb.page.is_closed():
-                nb.page.screenshot(path=str(shot), full_page=True)
+                nb.page.screenshot(path=str(shot))
                 report.sections.append((f"screenshot: {nb.name}", str(shot)))
+                widget = nb.page.locator(".embed-widget")
+                if widget.count():  # outputs are often below the fold of the page shot
+                    wshot = shot.with_suffix(".widget.png")
+                    widget.first.screenshot(path=str(wshot), timeout=5000)
+                    report.sections.append((f"widget screenshot: {nb.name}", str(wshot)))
         except Exception as exc:
             report.sections.append((f"screenshot: {nb.name}", f"failed: {exc}"))

@@ -1,4 +1,4 @@
-"""A throw-away Jupyter server for browser tests, notebook files, and a client for a notebook's kernel.
+"""A throw-away Jupyter server for browser tests, notebook files, and a kernel client.
 
 Nothing here touches a browser: see ``ew_page.py`` for that. Named ``ew_jupyter`` (not ``jupyter``)
 because jupyter_core installs a top-level ``jupyter`` module.
@@ -6,6 +6,7 @@ because jupyter_core installs a top-level ``jupyter`` module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -22,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_client.blocking.client import BlockingKernelClient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class KernelError(RuntimeError):
-    """Code run through :class:`KernelRunner` raised in the kernel; the message holds the traceback."""
+    """Code run through :class:`KernelRunner` raised; the message holds the traceback."""
 
 
 def free_port() -> int:
@@ -65,13 +65,28 @@ def write_notebook(root: Path, name: str, cells: Sequence[str]) -> Path:
 
     The kernelspec metadata is set so JupyterLab starts the kernel without asking.
     """
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": f"cell-{i}",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": src,
+            }
+            for i, src in enumerate(cells)
+        ],
+    }
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
+    path.write_text(json.dumps(nb, indent=1))
     return path
 
 
@@ -141,7 +156,13 @@ class JupyterServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def _write_config(self) -> None:
-        for d in (self.root, self.runtime_dir, self.config_dir, self.base / "data", self.base / "ipython"):
+        for d in (
+            self.root,
+            self.runtime_dir,
+            self.config_dir,
+            self.base / "data",
+            self.base / "ipython",
+        ):
             d.mkdir(parents=True, exist_ok=True)
         labconfig = self.config_dir / "labconfig"
         labconfig.mkdir(exist_ok=True)
@@ -169,7 +190,7 @@ class JupyterServer:
         env.update(
             JUPYTER_CONFIG_DIR=str(self.config_dir),
             JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
-            # labextensions (anywidget, ipywidgets) stay visible: they live in sys.prefix/share/jupyter
+            # labextensions (anywidget, ipywidgets) stay visible: sys.prefix/share/jupyter
             JUPYTER_DATA_DIR=str(self.base / "data"),
             IPYTHONDIR=str(self.base / "ipython"),
             PYDEVD_DISABLE_FILE_VALIDATION="1",
@@ -232,10 +253,8 @@ class JupyterServer:
         except Exception:
             pass  # the kill below is the fallback
         for pid in kernel_pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
@@ -251,8 +270,10 @@ class JupyterServer:
             text = self.log_path.read_text(errors="replace")
         except OSError:
             return "(no server log)"
-        # clip very long lines (minified JS in node stack traces)
-        return "\n".join(ln[:500] for ln in text.splitlines()[-lines:])
+        # clip very long lines (minified JS quoted in node stack traces)
+        return "\n".join(
+            ln if len(ln) < 500 else ln[:200] + " [...]" for ln in text.splitlines()[-lines:]
+        )
 
     # -- REST ------------------------------------------------------------------------------
 

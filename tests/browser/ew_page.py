@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+from ew_jupyter import strip_ansi
 from playwright.sync_api import Locator, Page
 
 T = TypeVar("T")
@@ -93,7 +94,7 @@ def wait_for(
     while True:
         try:
             value = predicate()
-            if value is not None if isinstance(value, np.ndarray) else value:
+            if value is not None and (isinstance(value, np.ndarray) or value):
                 return value
             last = value
         except Exception as exc:
@@ -160,7 +161,7 @@ def run_all_cells(page: Page, timeout: float = 120.0) -> None:
 
     s = wait_for(finished, timeout, 0.2, "all cells executed and kernel idle")
     if s["errors"] or (s["run"] or {}).get("error"):
-        raise NotebookError("\n\n".join(s["errors"]) or s["run"]["error"])
+        raise NotebookError(strip_ansi("\n\n".join(s["errors"]) or s["run"]["error"]))
 
 
 # -- pixels ------------------------------------------------------------------------------------
@@ -218,9 +219,10 @@ def hue_histogram(
     keep = (alpha > 0.5) & (sat >= min_saturation) & (mx >= min_value)
     r, g, b = rgb[keep].T
     mx, d = mx[keep], delta[keep]
-    hue = np.where(
-        mx == r, ((g - b) / d) % 6, np.where(mx == g, (b - r) / d + 2, (r - g) / d + 4)
-    ) / 6.0
+    hue = (
+        np.where(mx == r, ((g - b) / d) % 6, np.where(mx == g, (b - r) / d + 2, (r - g) / d + 4))
+        / 6.0
+    )
     return np.histogram(hue, bins=bins, range=(0.0, 1.0))[0]
 
 
@@ -243,7 +245,9 @@ def dominant_hue(pixels: np.ndarray, bins: int = 36) -> float | None:
 # -- pointer -----------------------------------------------------------------------------------
 
 
-def point_in(page: Page, selector: str | Locator, fx: float = 0.5, fy: float = 0.5) -> tuple[float, float]:
+def point_in(
+    page: Page, selector: str | Locator, fx: float = 0.5, fy: float = 0.5
+) -> tuple[float, float]:
     """Page coordinates of the point at fractions (fx, fy) of an element's bounding box."""
     loc = page.locator(selector) if isinstance(selector, str) else selector
     loc.first.scroll_into_view_if_needed()
@@ -339,4 +343,8 @@ def watch_visible(page: Page, selector: str, key: str | None = None) -> str:
 
 def was_visible(page: Page, key: str) -> bool:
     """Whether the element watched under ``key`` has been visible since :func:`watch_visible`."""
-    return bool(page.evaluate("(k) => !!(window.__ewWatch && window.__ewWatch[k] && window.__ewWatch[k].seen)", key))
+    return bool(
+        page.evaluate(
+            "(k) => !!(window.__ewWatch && window.__ewWatch[k] && window.__ewWatch[k].seen)", key
+        )
+    )

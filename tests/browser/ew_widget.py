@@ -81,7 +81,7 @@ class EmbedView:
     def wait_pixels_change(
         self, before: np.ndarray, min_changed: int = 50, timeout: float = 30.0
     ) -> np.ndarray:
-        """Wait until at least ``min_changed`` pixels differ from ``before``; return the new ones."""
+        """Wait until >= ``min_changed`` pixels differ from ``before``; return the new pixels."""
 
         def changed() -> np.ndarray | None:
             px = self.pixels()

@@ -1,118 +1,100 @@
 """Smoke tests of the browser harness on a tiny stand-in anywidget (not the real widget).
 
-The stand-in draws a square with WebGL into an offscreen canvas and copies it onto a visible 2D
-canvas (as regl-scatterplot does), in hue ``value`` degrees, and shows ``value`` as text.
+The stand-in (``standin.js``) carries the real widget's DOM hooks, so the ``EmbedView`` page
+object is exercised too.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from ew_jupyter import KernelError
+from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import (
-    canvas_pixels,
+    NotebookError,
     count_non_background,
     distinct_hues,
     dominant_hue,
     screenshot_pixels,
     wait_for,
 )
+from ew_widget import CANVAS, EmbedView, pixels_changed
 
-STANDIN = '''
+STANDIN_JS = (Path(__file__).parent / "standin.js").read_text()
+
+STANDIN = f"""\
 import anywidget, traitlets
 
 class StandIn(anywidget.AnyWidget):
-    _esm = """
-    function hsl(h) {  // hue in degrees -> rgb in 0..1, full saturation, half lightness
-      const f = (n) => { const k = (n + h / 30) % 12; return 0.5 - 0.5 * Math.max(-1, Math.min(k - 3, 9 - k, 1)); };
-      return [f(0), f(8), f(4)];
-    }
-    function render({ model, el }) {
-      el.classList.add('standin');
-      const gl_canvas = document.createElement('canvas');
-      gl_canvas.width = gl_canvas.height = 120;
-      const gl = gl_canvas.getContext('webgl2');
-      const canvas = document.createElement('canvas');
-      canvas.width = canvas.height = 120;
-      canvas.className = 'standin-canvas';
-      const label = document.createElement('span');
-      label.className = 'standin-value';
-      const status = document.createElement('span');
-      status.className = 'standin-gl';
-      status.textContent = gl ? 'webgl2' : 'no webgl2';
-      const draw = () => {
-        const v = model.get('value');
-        label.textContent = String(v);
-        if (!gl) return;
-        gl.disable(gl.SCISSOR_TEST);
-        gl.clearColor(1, 1, 1, 1);
-        gl.clear(gl.COLOR_BUFFER_BIT);
-        gl.enable(gl.SCISSOR_TEST);
-        gl.scissor(20, 20, 80, 80);
-        gl.clearColor(...hsl(v), 1);
-        gl.clear(gl.COLOR_BUFFER_BIT);
-        // copy in the same task, before the WebGL buffer is presented and cleared
-        const ctx = canvas.getContext('2d');
-        ctx.drawImage(gl_canvas, 0, 0);
-      };
-      model.on('change:value', draw);
-      draw();
-      el.append(canvas, label, status);
-      return () => model.off('change:value', draw);
-    }
-    export default { render };
-    """
+    _esm = {STANDIN_JS!r}
     value = traitlets.Int(0).tag(sync=True)
+    clicks = traitlets.Int(0).tag(sync=True)
 
 w = StandIn(value=0)
 w
-'''
+"""
+
+SQUARE = 80 * 80  # painted pixels of the stand-in's square
 
 
-def _check_standin(nb) -> None:  # type: ignore[no-untyped-def]
-    page = nb.page
-    page.locator(".standin-canvas").wait_for(state="visible", timeout=30_000)
-    assert page.locator(".standin-gl").inner_text() == "webgl2"
-
-    px = canvas_pixels(page, ".standin-canvas")
+def _check_standin(nb: OpenNotebook) -> None:
+    view = EmbedView(nb.page)
+    px = view.wait_painted()
+    assert view.status() == "webgl2 hue 0"
     assert px.shape == (120, 120, 4)
-    assert count_non_background(px) == 80 * 80  # the square, on a white background
+    assert count_non_background(px) == SQUARE  # the square on a white background
     assert distinct_hues(px) == 1
-    assert dominant_hue(px) == pytest.approx(5.0)  # red, bin 0..10 degrees
+    assert dominant_hue(px) == pytest.approx(5.0)  # red: the 0..10 degree bin
+    assert view.legend_items() == ["red", "green", "blue"]
 
-    # the kernel client talks to the page's own kernel: the widget object is there
+    # Python -> page: a trait set in the notebook's own kernel reaches the canvas
     assert nb.eval_in_kernel("w.value") == 0
+    view.watch_progress()
     nb.run_in_kernel("w.value = 120")
-    wait_for(lambda: page.locator(".standin-value").inner_text() == "120", 10, message="label 120")
-
-    def green() -> np.ndarray | None:
-        p = canvas_pixels(page, ".standin-canvas")
-        return p if dominant_hue(p) == pytest.approx(125.0) else None
-
-    px = wait_for(green, 10, message="square turns green")
-    assert count_non_background(px) == 80 * 80
-
+    px = view.wait_pixels_change(px, min_changed=SQUARE // 2, timeout=10)
+    assert dominant_hue(px) == pytest.approx(125.0)
+    assert view.progress_seen()
+    assert view.status() == "webgl2 hue 120"
     # the compositor shows the same (screenshot path, at CSS size)
-    shot = screenshot_pixels(page, ".standin-canvas")
-    assert dominant_hue(shot) == pytest.approx(125.0)
+    assert dominant_hue(screenshot_pixels(nb.page, view.at(CANVAS))) == pytest.approx(125.0)
+
+    # page -> Python: dropdown, slider and click reach the kernel
+    view.choose("color_by", "blue")
+    wait_for(lambda: nb.eval_in_kernel("w.value") == 240, 10, message="w.value == 240")
+    view.set_param("hue", 60)
+    wait_for(lambda: nb.eval_in_kernel("w.value") == 60, 10, message="w.value == 60")
+    view.click(0.5, 0.5)
+    wait_for(lambda: nb.eval_in_kernel("w.clicks") == 1, 10, message="w.clicks == 1")
+
+    # an invalid value shows the error and keeps the previous picture
+    before = view.wait_pixels_change(px, min_changed=SQUARE // 2, timeout=10)  # yellow now
+    nb.run_in_kernel("w.value = 400")
+    wait_for(view.error, 10, message="error box shown")
+    assert "out of range" in (view.error() or "")
+    assert pixels_changed(before, view.pixels()) == 0
 
 
-def test_lab_standin_renders_and_syncs(open_notebook) -> None:  # type: ignore[no-untyped-def]
+def test_lab_standin_renders_and_syncs(open_notebook: OpenNotebookFn) -> None:
     nb = open_notebook([STANDIN], ui="lab")
+    assert "/lab/" in nb.page.url
     _check_standin(nb)
 
 
-def test_notebook7_standin_renders_and_syncs(open_notebook) -> None:  # type: ignore[no-untyped-def]
+def test_notebook7_standin_renders_and_syncs(open_notebook: OpenNotebookFn) -> None:
     nb = open_notebook([STANDIN], ui="notebook")
     assert "/notebooks/" in nb.page.url
     _check_standin(nb)
 
 
-def test_kernel_error_carries_traceback(open_notebook) -> None:  # type: ignore[no-untyped-def]
-    nb = open_notebook(["x = 41"], ui="lab")
-    assert nb.run_in_kernel("print(x + 1)") == "42\n"
-    with pytest.raises(KernelError, match="ZeroDivisionError"):
-        nb.run_in_kernel("1 / 0")
+def test_errors_carry_tracebacks(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook(["x = 41", "y = 1 / 0"], ui="lab", run=False)
+    with pytest.raises(NotebookError, match="ZeroDivisionError"):
+        nb.run_all()
+    assert nb.run_in_kernel("print(x + 1)") == "42\n"  # the same kernel as the page's cells
+    with pytest.raises(KernelError, match="NameError"):
+        nb.run_in_kernel("undefined_name")
 
 
 def test_pixel_helpers_on_synthetic_images() -> None:
@@ -124,3 +106,4 @@ def test_pixel_helpers_on_synthetic_images() -> None:
     assert distinct_hues(img) == 2
     img[:, 10:12] = (128, 128, 128, 255)  # grey does not count as a hue
     assert distinct_hues(img) == 2
+    assert pixels_changed(img, img.copy()) == 0

@@ -1,0 +1,177 @@
+"""ProjectionEngine: one background worker thread, latest request wins."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .projector import Projector
+from .result import Cancelled, FrameFn, ProgressFn, ProjectionResult
+
+log = logging.getLogger(__name__)
+DoneFn = Callable[[ProjectionResult], None]
+ErrorFn = Callable[[BaseException], None]
+
+
+@dataclass
+class _Job:
+    id: int
+    key: Hashable
+    matrix: np.ndarray
+    algorithm: str
+    params: Mapping[str, object]
+    on_progress: ProgressFn | None
+    on_frame: FrameFn | None
+    on_done: DoneFn | None
+    on_error: ErrorFn | None
+
+
+class ProjectionEngine:
+    """Runs :meth:`Projector.project` in one background thread; a newer request supersedes.
+
+    Callbacks run on the worker thread. Once :meth:`submit` returns, no callback of an older job
+    is called any more: the running job is cancelled cooperatively (``should_stop``) and its
+    result, if it still finishes, is dropped. Callbacks should be quick; an exception raised by a
+    callback is logged, not propagated. Callbacks may call :meth:`submit`.
+
+    Parameters
+    ----------
+    projector
+        The Projector whose caches the jobs use (a new one by default).
+    """
+
+    def __init__(self, projector: Projector | None = None) -> None:
+        self.projector = projector if projector is not None else Projector()
+        self._cv = threading.Condition()
+        # held while a callback runs and while submit() bumps the job id: this is what makes
+        # "no old callback after submit returns" hold
+        self._deliver = threading.RLock()
+        self._latest = 0
+        self._pending: _Job | None = None
+        self._running: int | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def submit(
+        self,
+        key: Hashable,
+        matrix: np.ndarray,
+        algorithm: str,
+        params: Mapping[str, object],
+        *,
+        on_progress: ProgressFn | None = None,
+        on_frame: FrameFn | None = None,
+        on_done: DoneFn | None = None,
+        on_error: ErrorFn | None = None,
+    ) -> int:
+        """Queue a projection, superseding any queued or running one; returns its job id."""
+        with self._deliver, self._cv:
+            if self._closed:
+                raise RuntimeError("this ProjectionEngine was shut down")
+            self._latest += 1
+            job = _Job(
+                self._latest, key, matrix, algorithm, dict(params),
+                on_progress, on_frame, on_done, on_error,
+            )  # fmt: skip
+            self._pending = job
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._work, name="embed_widget-projection", daemon=True
+                )
+                self._thread.start()
+            self._cv.notify_all()
+            return job.id
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no job is queued or running; False if ``timeout`` passed first."""
+        with self._cv:
+            return self._cv.wait_for(
+                lambda: self._pending is None and self._running is None, timeout
+            )
+
+    def shutdown(self) -> None:
+        """Cancel the running job, drop the queued one and stop the worker thread."""
+        with self._deliver, self._cv:
+            self._closed = True
+            self._pending = None
+            self._cv.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    @property
+    def latest_job(self) -> int:
+        """Id of the most recently submitted job."""
+        return self._latest
+
+    def _stale(self, job_id: int) -> bool:
+        return self._closed or job_id != self._latest
+
+    def _deliver_to(self, job_id: int, callback: Callable[..., None] | None, *args: Any) -> None:
+        if callback is None:
+            return
+        with self._deliver:
+            if self._stale(job_id):
+                return
+            try:
+                callback(*args)
+            except Exception:
+                log.exception("embed_widget projection callback %r failed", callback)
+
+    def _work(self) -> None:
+        while True:
+            with self._cv:
+                while self._pending is None and not self._closed:
+                    self._cv.wait()
+                if self._closed:
+                    self._running = None
+                    self._cv.notify_all()
+                    return
+                job = self._pending
+                assert job is not None
+                self._pending = None
+                self._running = job.id
+            self._run(job)
+            with self._cv:
+                self._running = None
+                self._cv.notify_all()
+
+    def _run(self, job: _Job) -> None:
+        jid = job.id
+        try:
+            result = self.projector.project(
+                job.key, job.matrix, job.algorithm, job.params,
+                on_progress=lambda f, p: self._deliver_to(jid, job.on_progress, f, p),
+                on_frame=lambda c: self._deliver_to(jid, job.on_frame, c),
+                should_stop=lambda: self._stale(jid),
+            )  # fmt: skip
+        except Cancelled:
+            return
+        except Exception as exc:
+            if job.on_error is None:
+                log.exception("embed_widget projection job %d failed", jid)
+            self._deliver_to(jid, job.on_error, exc)
+            return
+        self._deliver_to(jid, job.on_done, result)
+
+
+def warm_up() -> None:
+    """Pay umap's import and numba compilation on tiny data, so the first real UMAP is fast.
+
+    Meant to run in a background thread when a widget is created; costs ~20-30 s on a machine
+    that never ran it and well under a second once numba's on-disk cache is filled.
+    """
+    from ._lazy import import_opentsne, import_umap
+
+    import_umap()
+    rng = np.random.default_rng(0)
+    data = np.concatenate([rng.normal(0, 1, (40, 4)), rng.normal(6, 1, (40, 4))]).astype(np.float32)
+    projector = Projector(max_keys=1)
+    for seed in (0, None):  # serial (seeded) and parallel epoch functions
+        projector.project("warm-up", data, "umap", {"n_epochs": 50, "random_state": seed})
+    import_opentsne()

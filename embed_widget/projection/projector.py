@@ -1,0 +1,174 @@
+"""Projector: synchronous projection with the caches that make parameter changes cheap."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from . import pca, tsne, umap_layout
+from .cache import LRU, KeyCache
+from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
+from .schema import check_shape, validate_params
+
+Runner = Callable[[KeyCache, np.ndarray, dict[str, Any], Reporter], tuple[F32, dict[str, Any]]]
+RUNNERS: dict[str, Runner] = {"pca": pca.run, "umap": umap_layout.run, "tsne": tsne.run}
+
+
+def _freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(params.items()))
+
+
+def as_matrix(matrix: object) -> np.ndarray:
+    """A float32 C-contiguous 2-D view or copy of ``matrix``; TypeError/ValueError otherwise."""
+    if not isinstance(matrix, np.ndarray):
+        raise TypeError(f"expected a numpy array of embeddings, got {type(matrix).__name__}")
+    if matrix.ndim != 2:
+        raise ValueError(f"expected a 2-D (rows x dims) embedding matrix, got shape {matrix.shape}")
+    kind = matrix.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(f"expected a real numeric embedding matrix, got dtype {matrix.dtype}")
+    return np.ascontiguousarray(matrix, dtype=np.float32)
+
+
+def check_values(matrix: np.ndarray) -> None:
+    """ValueError for NaN/inf (naming the first bad row) or rows that are all identical."""
+    finite = np.isfinite(matrix).all(axis=1)
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
+        raise ValueError(
+            f"the embedding has NaN or infinite values in {bad.size} row(s), first at row "
+            f"{int(bad[0])}; only finite numbers can be projected"
+        )
+    if not (matrix != matrix[0]).any():
+        raise ValueError(
+            f"all {matrix.shape[0]} embedding rows are identical: there is nothing to project"
+        )
+
+
+class Projector:
+    """Synchronous projections with caches, one Projector per table.
+
+    Parameters
+    ----------
+    max_keys
+        Embedding keys whose intermediate results are kept (LRU). A key the caller has not used
+        recently (the table changed, another embedding column) is dropped with all its caches.
+    max_results
+        Finished results kept (LRU over all keys), so returning to an earlier setting is instant.
+
+    Notes
+    -----
+    Thread-safe: caches are guarded by locks, the computation runs outside them (two threads
+    asking for the same thing may both compute it).
+    """
+
+    def __init__(self, max_keys: int = 2, max_results: int = 16) -> None:
+        self.max_keys = max_keys
+        self._keys: OrderedDict[Hashable, KeyCache] = OrderedDict()
+        self._results: LRU[ProjectionResult] = LRU(max_results)
+        self._lock = threading.Lock()
+
+    def _key_cache(self, key: Hashable, matrix: np.ndarray) -> KeyCache:
+        with self._lock:
+            cache = self._keys.get(key)
+            if cache is None or cache.shape != matrix.shape:
+                cache = KeyCache(matrix.shape)
+                self._keys[key] = cache
+                self._drop_results(key)
+            self._keys.move_to_end(key)
+            while len(self._keys) > self.max_keys:
+                old, _ = self._keys.popitem(last=False)
+                self._drop_results(old)
+            return cache
+
+    def _drop_results(self, key: Hashable) -> None:
+        self._results.pop_where(lambda k: k[0] == key)  # type: ignore[index]
+
+    def project(
+        self,
+        key: Hashable,
+        matrix: np.ndarray,
+        algorithm: str,
+        params: Mapping[str, object],
+        *,
+        on_progress: ProgressFn | None = None,
+        on_frame: FrameFn | None = None,
+        should_stop: StopFn | None = None,
+    ) -> ProjectionResult:
+        """Project ``matrix`` to 2-D.
+
+        Parameters
+        ----------
+        key
+            Hashable identity of the matrix's content; pass a new key when the data changes.
+        matrix
+            N x D embeddings (converted to float32).
+        algorithm, params
+            See :func:`param_schema`; parameters are validated and clamped to the data.
+        on_progress
+            ``(fraction 0..1, phase text)``, at least every 0.5 s while computing.
+        on_frame
+            Intermediate float32 (N, 2) layouts (UMAP epochs, t-SNE iterations), <= 10 per second.
+        should_stop
+            Polled often; when it returns True the computation raises :class:`Cancelled`.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Invalid parameters or data (NaN/inf, fewer than 4 rows, all rows identical).
+        Cancelled
+            ``should_stop()`` turned True.
+        """
+        t0 = time.perf_counter()
+        matrix = as_matrix(matrix)
+        check_shape(*matrix.shape)
+        effective, notices = validate_params(algorithm, params, *matrix.shape)
+        cache = self._key_cache(key, matrix)
+        if not cache.checked:
+            check_values(matrix)
+            cache.checked = True
+        rkey = (key, algorithm, _freeze(effective))
+        hit = self._results.get(rkey)
+        if hit is not None:
+            info = {**hit.info, "cached": True}
+            return replace(hit, notices=notices, info=info, seconds=time.perf_counter() - t0)
+
+        rep = Reporter(on_progress, on_frame, should_stop)
+        rep.check()
+        coords, info = RUNNERS[algorithm](cache, matrix, effective, rep)
+        coords = np.ascontiguousarray(coords, dtype=np.float32)
+        if coords.shape != (matrix.shape[0], 2) or not np.isfinite(coords).all():
+            raise RuntimeError(
+                f"{algorithm} produced invalid coordinates (shape {coords.shape}, "
+                f"{int((~np.isfinite(coords)).sum())} non-finite values) for {effective}"
+            )
+        coords.flags.writeable = False
+        info.update(reused=rep.reused, timings=rep.timings, cached=False)
+        result = ProjectionResult(
+            coords, algorithm, effective, notices, info, time.perf_counter() - t0
+        )
+        # a random seed means a new picture each time: nothing to return to
+        if effective.get("random_state", 0) is not None:
+            self._results.put(rkey, result)
+        return result
+
+    def clear(self) -> None:
+        """Drop every cache (decompositions, neighbour graphs, affinities, results)."""
+        with self._lock:
+            self._keys.clear()
+            self._results.clear()
+
+    def cache_sizes(self) -> dict[str, Any]:
+        """Entry counts per cache, for tests and diagnostics."""
+        with self._lock:
+            return {
+                "keys": len(self._keys),
+                "results": len(self._results),
+                "per_key": {repr(k): c.sizes() for k, c in self._keys.items()},
+            }

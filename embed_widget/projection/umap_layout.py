@@ -1,0 +1,167 @@
+"""UMAP with reuse and streaming: umap-learn's building blocks, driven epoch by epoch.
+
+Pipeline (the same steps as ``umap.UMAP.fit`` with a precomputed kNN):
+kNN (cached per metric at the largest k asked) -> fuzzy simplicial set (cached per
+(metric, n_neighbors)) -> graph pruned for n_epochs -> spectral initial layout (cached) -> SGD
+epochs. The epochs call umap's compiled single-epoch function
+(``umap.layouts._nb_optimize_layout_euclidean_single_epoch[_parallel]``, a private API: umap-learn
+is pinned to >=0.5.7,<0.6 and a test checks the result against ``umap.UMAP``), so every epoch can
+stream a frame and answer a cancel. Same seed and parameters give the same coordinates whether or
+not cached stages were reused. ``random_state=None`` uses the parallel (non-deterministic) epochs.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from .cache import KeyCache, reduced_matrix
+from .knn import cached_knn
+from .result import F32, Reporter
+
+INT32_MIN = np.iinfo(np.int32).min + 1
+INT32_MAX = np.iinfo(np.int32).max - 1
+#: fraction of the progress bar given to each phase
+_KNN, _GRAPH, _INIT = (0.0, 0.15), 0.2, 0.25
+
+
+def default_epochs(n_rows: int) -> int:
+    """umap-learn's default: 500 epochs up to 10,000 rows, 200 above."""
+    return 500 if n_rows <= 10_000 else 200
+
+
+def _epoch_function(parallel: bool) -> Any:
+    from ._lazy import import_umap
+
+    import_umap()
+    import umap.layouts as layouts
+
+    name = "_nb_optimize_layout_euclidean_single_epoch" + ("_parallel" if parallel else "")
+    fn = getattr(layouts, name, None)
+    if fn is None:  # pragma: no cover - guarded by the version pin and a test
+        raise RuntimeError(
+            f"umap.layouts.{name} is missing: this umap-learn version is not supported "
+            "(embed_widget needs umap-learn>=0.5.7,<0.6)"
+        )
+    return fn
+
+
+def fuzzy_graph(
+    cache: KeyCache, x: np.ndarray, source: Any, metric: str, n_neighbors: int, rep: Reporter
+) -> Any:
+    """The fuzzy simplicial set (scipy COO, summed duplicates) for (metric, n_neighbors)."""
+    gkey = (source, metric, n_neighbors)
+    hit = cache.get("graph", gkey)
+    if hit is not None:
+        rep.reused.append("fuzzy graph")
+        return hit
+    idx, dist, _ = cached_knn(cache, x, source, metric, n_neighbors, rep, fraction=_KNN)
+    rep.progress(_KNN[1], "fuzzy graph", force=True)
+    t0 = time.perf_counter()
+    from ._lazy import import_umap
+
+    import_umap()
+    from umap.umap_ import fuzzy_simplicial_set
+
+    graph, _, _ = fuzzy_simplicial_set(
+        x, n_neighbors, None, metric, knn_indices=idx, knn_dists=dist
+    )
+    graph = graph.tocoo()
+    graph.sum_duplicates()
+    rep.timed("fuzzy graph", time.perf_counter() - t0)
+    cache.put("graph", gkey, graph)
+    return graph
+
+
+def _pruned(graph: Any, n_epochs: int) -> Any:
+    """Drop edges too weak to be sampled once in n_epochs (as umap's simplicial_set_embedding)."""
+    g = graph.copy()
+    g.data[g.data < (g.data.max() / float(n_epochs))] = 0.0
+    g.eliminate_zeros()
+    return g
+
+
+def _initial_layout(
+    cache: KeyCache, x: np.ndarray, graph: Any, ikey: Any, metric: str, seed: int | None,
+    rep: Reporter,
+) -> tuple[F32, np.ndarray]:  # fmt: skip
+    """Spectral layout scaled to [0, 10] and umap's per-sample RNG state, from a fresh RNG."""
+    hit = cache.get("init", ikey) if seed is not None else None
+    if hit is not None:
+        rep.reused.append("initial layout")
+        return hit[0].copy(), hit[1].copy()
+    from umap.spectral import spectral_layout
+    from umap.umap_ import noisy_scale_coords
+
+    t0 = time.perf_counter()
+    rs = np.random.RandomState(seed)
+    emb = spectral_layout(x, graph, 2, rs, metric=metric, metric_kwds={})
+    emb = noisy_scale_coords(emb, rs, max_coord=10, noise=0.0001)
+    rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
+    lo, hi = np.min(emb, 0), np.max(emb, 0)
+    emb = (10.0 * (emb - lo) / np.where(hi > lo, hi - lo, 1.0)).astype(np.float32, order="C")
+    rep.timed("initial layout", time.perf_counter() - t0)
+    if seed is not None:
+        cache.put("init", ikey, (emb.copy(), rng_state.copy()))
+    return emb, rng_state
+
+
+def run(
+    cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
+) -> tuple[F32, dict[str, Any]]:
+    """UMAP coordinates for validated ``params``; streams frames through ``rep``."""
+    from ._lazy import import_umap
+
+    import_umap()
+    from umap.umap_ import find_ab_params, make_epochs_per_sample
+
+    metric, k, seed = params["metric"], params["n_neighbors"], params["random_state"]
+    source = ("pca_dims", params["pca_dims"])
+    x = reduced_matrix(cache, matrix, params["pca_dims"])
+    n = x.shape[0]
+    n_epochs = params["n_epochs"] or default_epochs(n)
+    graph = _pruned(fuzzy_graph(cache, x, source, metric, k, rep), n_epochs)
+
+    rep.progress(_GRAPH, "initial layout", force=True)
+    emb, rng_state = _initial_layout(
+        cache, x, graph, (source, metric, k, n_epochs, seed), metric, seed, rep
+    )
+    rep.frame(emb, force=True)
+
+    t0 = time.perf_counter()
+    a, b = find_ab_params(params["spread"], params["min_dist"])
+    epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
+    _sgd(emb, graph.row, graph.col, epochs_per_sample, n_epochs, a, b, rng_state, seed is None, rep)
+    rep.timed("layout", time.perf_counter() - t0)
+    return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b)}
+
+
+def _sgd(
+    emb: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
+    n_epochs: int, a: float, b: float, rng_state: np.ndarray, parallel: bool, rep: Reporter,
+) -> None:  # fmt: skip
+    """umap.layouts.optimize_layout_euclidean (move_other=True, gamma 1, 5 negative samples)."""
+    optimize = _epoch_function(parallel)
+    n_vertices = emb.shape[0]
+    epochs_per_negative_sample = epochs_per_sample / 5.0
+    next_negative = epochs_per_negative_sample.copy()
+    next_sample = epochs_per_sample.copy()
+    rng_per_sample = np.full((n_vertices, len(rng_state)), rng_state, dtype=np.int64) + emb[
+        :, 0
+    ].astype(np.float64).view(np.int64).reshape(-1, 1)
+    zeros = np.zeros(1, dtype=np.float32)
+    alpha = 1.0
+    span = 1.0 - _INIT
+    for epoch in range(n_epochs):
+        rep.progress(_INIT + span * epoch / n_epochs, f"layout {epoch}/{n_epochs}")
+        optimize(
+            emb, emb, head, tail, n_vertices, epochs_per_sample, a, b, rng_per_sample, 1.0, 2,
+            True, alpha, epochs_per_negative_sample, next_negative, next_sample, epoch,
+            False, zeros, zeros, 0, 0, 0, 0, zeros, zeros, 0,
+        )  # fmt: skip
+        alpha = 1.0 - float(epoch) / float(n_epochs)
+        if epoch + 1 < n_epochs:
+            rep.frame(emb)
+    rep.progress(1.0, f"layout {n_epochs}/{n_epochs}", force=True)

@@ -1,0 +1,239 @@
+"""Widget state (layer 2): traits set from Python, the buffers sent, recomputation and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from embed_widget import Image, Table
+from embed_widget.widget import EmbeddingView
+
+
+def blobs(n: int = 120, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0, 0, 0, 0], [6, 6, 0, 0], [0, 6, 6, 6]], dtype=float)
+    label = rng.integers(0, 3, n)
+    points = centers[label] + rng.normal(size=(n, 4))
+    frame = pd.DataFrame(points, columns=["a", "b", "c", "d"])
+    frame["label"] = [f"group {k}" for k in label]
+    frame["score"] = rng.random(n)
+    return frame
+
+
+def coords(view: EmbeddingView) -> np.ndarray:
+    layout = view._layout
+    assert isinstance(layout["coords"], bytes), "coordinates cross as raw bytes, not JSON lists"
+    return np.frombuffer(layout["coords"], dtype=np.float32).reshape(-1, 2)
+
+
+@pytest.fixture
+def view() -> EmbeddingView:
+    table = Table(dataframe=blobs())
+    v = table.view
+    v.algorithm = "pca"
+    assert v.wait(30)
+    return v
+
+
+def test_defaults_come_from_the_table() -> None:
+    table = Table(dataframe=blobs())
+    view = EmbeddingView(table, algorithm="pca")
+    assert view.embedding == ["a", "b", "c", "d", "score"]
+    assert view.color_by == "label"
+    assert view.image_column is None
+    assert {c["name"]: c["kind"] for c in view._columns}["label"] == "categorical"
+    assert set(view._schema) == {"pca", "umap", "tsne"}
+    assert view.wait(30)
+    assert view._layout["final"] is True
+    assert coords(view).shape == (120, 2)
+    view.close()
+
+
+def test_layout_equals_projection_frame(view: EmbeddingView) -> None:
+    frame = view.projection_frame()
+    np.testing.assert_array_equal(coords(view), frame[["x", "y"]].to_numpy(dtype=np.float32))
+    assert list(frame.columns[:2]) == ["x", "y"]
+    assert "label" in frame.columns and "a" in frame.columns
+    assert frame.attrs["algorithm"] == "pca"
+    assert frame.attrs["embedding"] == view.embedding
+
+
+def test_pca_component_switch_changes_the_layout(view: EmbeddingView) -> None:
+    before = coords(view).copy()
+    view.params = {"x_component": 3, "y_component": 2}
+    assert view.wait(30)
+    after = coords(view)
+    assert not np.allclose(before, after)
+    assert view.status["state"] == "done"
+    ratios = view.status["info"]["explained_variance_ratio"]
+    assert ratios == sorted(ratios, reverse=True)
+
+
+def test_algorithm_set_alone_resets_params_and_recomputes(view: EmbeddingView) -> None:
+    view.params = {"x_component": 2, "y_component": 3}
+    assert view.wait(30)
+    view.algorithm = "tsne"
+    assert view.params == {}
+    assert view.wait(120)
+    assert view.status["algorithm"] == "tsne"
+    assert view.projection_frame().attrs["algorithm"] == "tsne"
+    view.algorithm = "pca"  # what the user had for PCA comes back
+    assert view.params == {"x_component": 2, "y_component": 3}
+
+
+def test_invalid_param_shows_error_and_keeps_previous_layout(view: EmbeddingView) -> None:
+    before = bytes(view._layout["coords"])
+    view.params = {"x_component": 99}
+    assert view.status["state"] == "error"
+    assert "x_component" in view.status["message"]
+    assert view._layout["coords"] == before
+    view.params = {"no_such_param": 1}
+    assert "no_such_param" in view.status["message"]
+    assert view._layout["coords"] == before
+
+
+def test_empty_embedding_is_a_readable_error(view: EmbeddingView) -> None:
+    before = bytes(view._layout["coords"])
+    view.embedding = []
+    assert view.status["state"] == "error"
+    assert "embedding" in view.status["message"]
+    assert view._layout["coords"] == before
+    view.embedding = ["a", "b"]
+    assert view.wait(30)
+    assert view.status["state"] == "done"
+    assert view.projection_frame().attrs["embedding"] == ["a", "b"]
+
+
+def test_string_column_in_embedding_names_it(view: EmbeddingView) -> None:
+    view.embedding = ["a", "label"]
+    assert view.status["state"] == "error"
+    assert "label" in view.status["message"]
+
+
+def test_colors_categorical_and_continuous(view: EmbeddingView) -> None:
+    colors = view._colors
+    assert colors["kind"] == "categorical"
+    codes = np.frombuffer(colors["codes"], dtype=np.uint8)
+    assert len(codes) == 120
+    assert colors["categories"] == ["group 0", "group 1", "group 2"]
+    assert sum(colors["counts"]) == 120
+    view.color_by = "score"
+    assert view._colors["kind"] == "continuous"
+    values = np.frombuffer(view._colors["values"], dtype=np.float32)
+    assert values.min() == pytest.approx(view._colors["min"])
+    view.color_by = None
+    assert view._colors["kind"] == "none"
+
+
+def test_color_by_unknown_column_is_an_error_that_keeps_the_plot(view: EmbeddingView) -> None:
+    view.color_by = "nope"
+    assert view.status["state"] == "error"
+    assert "nope" in view.status["message"]
+    assert coords(view).shape == (120, 2)
+
+
+def test_many_categories_are_lumped_into_other() -> None:
+    frame = blobs(300)
+    frame["word"] = [f"w{i % 40}" for i in range(300)]
+    view = EmbeddingView(Table(dataframe=frame), algorithm="pca", color_by="word")
+    assert len(view._colors["categories"]) == 20
+    assert view._colors["categories"][-1] == "(other)"
+    assert sum(view._colors["counts"]) == 300
+    view.close()
+
+
+def test_superseded_requests_never_land(view: EmbeddingView) -> None:
+    for k in range(1, 5):
+        view.params = {"x_component": k, "y_component": 5 - k if k != 5 - k else 1}
+    assert view.wait(30)
+    assert view.projection_frame().attrs["params"]["x_component"] == 4
+    assert view.status["state"] == "done"
+
+
+def test_row_message_sends_text_and_image() -> None:
+    frame = blobs(20)
+    frame["picture"] = [Image(np.full((8, 8), k / 20)) for k in range(20)]
+    frame["note"] = ["<script>alert(1)</script>" + "x" * 500] * 20
+    view = EmbeddingView(Table(dataframe=frame), algorithm="pca")
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
+    view._on_message(view, {"type": "row", "index": 7}, [])
+    content, buffers = sent[-1]
+    assert content["index"] == 7 and content["image"] is True
+    assert buffers[0][:8] == b"\x89PNG\r\n\x1a\n"
+    names = [name for name, _ in content["values"]]
+    assert names[0] == "label"  # the colour column first
+    note = dict(content["values"])["note"]
+    assert (
+        note.startswith("<script>") and len(note) <= 120
+    )  # raw text, cut; the frontend shows text
+    view._on_message(view, {"type": "row", "index": 99}, [])
+    assert "out of range" in sent[-1][0]["error"]
+    view.close()
+
+
+def test_csv_message_matches_projection(view: EmbeddingView) -> None:
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
+    view._on_message(view, {"type": "csv"}, [])
+    content, buffers = sent[-1]
+    assert content["filename"].endswith(".csv")
+    from io import StringIO
+
+    csv = pd.read_csv(StringIO(buffers[0].decode()))
+    frame = view.projection_frame()
+    assert len(csv) == 120
+    np.testing.assert_allclose(csv[["x", "y"]].to_numpy(), frame[["x", "y"]].to_numpy(), rtol=1e-6)
+
+
+def test_selection_from_python_and_from_bytes(view: EmbeddingView) -> None:
+    view.selection = [5, 3, 3, 9]
+    assert view.selection.dtype == np.uint32
+    assert view.selection.tolist() == [3, 5, 9]
+    table_selection = view.selection_frame()
+    assert table_selection.index.tolist() == [3, 5, 9]
+    assert {"x", "y", "label"} <= set(table_selection.columns)
+    trait = view.traits()["selection"]
+    wire = trait.metadata["to_json"](view.selection, view)
+    assert wire == np.array([3, 5, 9], dtype=np.uint32).tobytes()
+    view.set_state({"selection": np.array([1, 2], dtype=np.uint32).tobytes()})
+    assert view.selection.tolist() == [1, 2]
+    with pytest.raises(Exception, match="negative"):
+        view.selection = [-1]
+
+
+def test_second_display_is_the_same_widget() -> None:
+    table = Table(dataframe=blobs(50))
+    first = table._repr_mimebundle_()
+    second = table._repr_mimebundle_()
+    assert first == second
+    assert table.view is table.view
+    table.view.close()
+
+
+def test_small_tables_default_to_pca_and_hello_world_works() -> None:
+    t = Table(
+        columns=["D1", "D2", "D3", "D4", "D5"],
+        data=[[0.2, 0.4, 0.1, 0.7, 0.5], [0.3, 0.1, 0.9, 0.2, 0.7], [0.4, 0.5, 0.2, 0.2, 0.1]],
+    )
+    assert t.view.algorithm == "pca"
+    frame = t.projection
+    assert frame.shape == (3, 2 + 5)
+    assert np.isfinite(frame[["x", "y"]].to_numpy()).all()
+    assert frame[["x", "y"]].to_numpy().std(axis=0).min() > 0
+    t.view.close()
+
+
+def test_adding_rows_after_display_recomputes() -> None:
+    table = Table(dataframe=blobs(60))
+    view = table.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    table.add_data(1.0, 2.0, 3.0, 4.0, "group 1", 0.5)
+    assert view.wait(30)
+    assert coords(view).shape == (61, 2)
+    assert len(table.projection) == 61
+    view.close()
