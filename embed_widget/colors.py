@@ -1,4 +1,4 @@
-"""Colour encodings for the scatter: category codes or continuous values, as bytes for the frontend."""
+"""Colour encodings for the scatter: category codes or continuous values, as bytes."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def format_cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         text = "—"
     elif isinstance(value, Image):
-        text = value.caption or f"image {value.width}×{value.height}"
+        text = value.caption or f"image {value.width}x{value.height}"
     elif isinstance(value, (float, np.floating)):
         text = f"{float(value):.4g}"
     elif isinstance(value, (np.ndarray, list, tuple)):

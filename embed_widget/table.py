@@ -18,8 +18,8 @@ from .ingest import (
     columns_from_rows,
     frame_kind,
 )
-from .viewing import TableViews
 from .matrix import bad_rows, fill, invalid_message, not_numeric
+from .viewing import TableViews
 
 Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
 

@@ -26,7 +26,7 @@ def default_algorithm(n_rows: int) -> str:
 
 
 class TableViews:
-    """Mixed into :class:`~embed_widget.Table`: ``project``, ``projection``, ``view``, ``selection``."""
+    """Mixed into :class:`~embed_widget.Table`: ``project``, ``projection``, ``view``..."""
 
     _view_widget: EmbeddingView | None = None
     _projector: Projector | None = None
@@ -65,14 +65,14 @@ class TableViews:
 
     @property
     def projection(self) -> pd.DataFrame:
-        """The current projection: what the widget shows once displayed, the smart default before."""
+        """The current projection: what the widget shows once displayed, else the smart default."""
         if self._view_widget is not None:
             return self._view_widget.projection_frame()
         return self.project()
 
     @property
     def view(self) -> EmbeddingView:
-        """The widget showing this table (created on first use; every display shows the same one)."""
+        """The widget showing this table (made on first use; every display shows the same one)."""
         if self._view_widget is None:
             from .widget import EmbeddingView
 

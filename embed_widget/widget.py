@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 STATIC = pathlib.Path(__file__).parent / "static"
 DEFAULT_ALGORITHM = "umap"
-#: A shown table that keeps changing (rows added in a loop) recomputes this long after the last change.
+#: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
 
 
@@ -93,10 +93,10 @@ class EmbeddingView(anywidget.AnyWidget):
     ``params`` after ``algorithm``."""
 
     embedding = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    """Columns forming the embedding: one embedding column, or numeric columns (one per dimension)."""
+    """Columns forming the embedding: an embedding (vector) column, or numeric columns."""
 
     color_by = traitlets.Unicode(None, allow_none=True).tag(sync=True)
-    """Column that colours the points (categorical: palette and legend; numeric: colormap), or None."""
+    """Column colouring the points (categorical: palette and legend; numeric: colormap), or None."""
 
     image_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     """Image column shown in the hover tooltip, or None."""

@@ -1,0 +1,272 @@
+"""Projector: PCA / UMAP / t-SNE results, caches, reuse paths, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_blobs
+from sklearn.manifold import trustworthiness
+
+from embed_widget.projection import Cancelled, Projector
+
+
+@pytest.fixture(scope="module")
+def digits() -> np.ndarray:
+    return load_digits().data.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def blobs() -> np.ndarray:
+    x, _ = make_blobs(200, 12, centers=4, random_state=0)
+    return x.astype(np.float32)
+
+
+def _check_coords(coords: np.ndarray, n: int) -> None:
+    assert coords.dtype == np.float32 and coords.shape == (n, 2)
+    assert coords.flags.c_contiguous and np.isfinite(coords).all()
+    assert coords.std(axis=0).min() > 0  # never a silent all-zero / collapsed result
+
+
+def test_import_does_not_load_umap_or_opentsne() -> None:
+    code = (
+        "import sys, embed_widget.projection as p; p.param_schema(); "
+        "bad = [m for m in ('umap', 'openTSNE', 'pynndescent', 'numba') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------- PCA
+
+
+def test_pca_quality_variance_and_component_switch(digits: np.ndarray) -> None:
+    p = Projector()
+    r = p.project("d", digits, "pca", {})
+    _check_coords(r.coords, len(digits))
+    assert trustworthiness(digits, r.coords, n_neighbors=10) >= 0.80
+    ratio = r.info["explained_variance_ratio"]
+    assert len(ratio) == 10 and ratio == sorted(ratio, reverse=True) and 0 < sum(ratio) <= 1
+    assert r.info["reused"] == []
+
+    r34 = p.project("d", digits, "pca", {"x_component": 3, "y_component": 4})
+    assert r34.info["reused"] == ["decomposition"]
+    from sklearn.decomposition import PCA
+
+    ref = PCA(4).fit_transform(digits.astype(np.float64))[:, 2:4]
+    np.testing.assert_allclose(np.abs(r34.coords), np.abs(ref), atol=1e-2)
+    swapped = p.project("d", digits, "pca", {"x_component": 4, "y_component": 3})
+    np.testing.assert_array_equal(swapped.coords, r34.coords[:, ::-1])
+
+
+def test_pca_one_dimensional_embedding_clamps() -> None:
+    x = np.arange(20, dtype=np.float32).reshape(-1, 1)
+    r = Projector().project("k", x, "pca", {})
+    assert r.params["y_component"] == 1 and r.notices
+    assert r.coords.shape == (20, 2)
+
+
+def test_results_cache_and_key_change() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(50, 6)).astype(np.float32), rng.normal(size=(50, 6)).astype(np.float32)
+    p = Projector(max_keys=1, max_results=3)
+    first = p.project("a", a, "pca", {})
+    again = p.project("a", a, "pca", {"x_component": 1})
+    assert again.info["cached"] and again.coords is first.coords
+    assert not first.coords.flags.writeable
+    p.project("b", b, "pca", {})  # the table changed: caches for "a" are dropped
+    assert p.cache_sizes()["keys"] == 1
+    refit = p.project("a", a, "pca", {})
+    assert not refit.info["cached"] and refit.info["reused"] == []
+    for i in range(1, 6):
+        p.project("a", a, "pca", {"x_component": i})
+    assert p.cache_sizes()["results"] == 3
+    # same key but a different shape is treated as new data
+    assert p.project("a", a[:30], "pca", {}).coords.shape == (30, 2)
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (np.array([[0.0, 1.0], [np.nan, 1.0], [2.0, 3.0], [1.0, 1.0]]), "first at row 1"),
+        (np.array([[0.0, 1.0], [1.0, np.inf], [2.0, 3.0], [1.0, 1.0]]), "NaN or infinite"),
+        (np.ones((10, 3)), "all 10 embedding rows are identical"),
+        (np.ones((3, 3)), "at least 4 rows"),
+        (np.ones((10, 0)), "at least 1"),
+        (np.ones(10), "2-D"),
+    ],
+)
+@pytest.mark.parametrize("algo", ["pca", "umap", "tsne"])
+def test_bad_data_is_a_clear_error(algo: str, data: np.ndarray, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        Projector().project("k", data, algo, {})
+
+
+def test_non_numeric_matrix_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="dtype"):
+        Projector().project("k", np.array([["a", "b"]] * 5), "pca", {})
+    with pytest.raises(TypeError, match="numpy array"):
+        Projector().project("k", [[1.0, 2.0]] * 5, "pca", {})  # type: ignore[arg-type]
+
+
+def test_should_stop_cancels() -> None:
+    x = np.random.default_rng(1).normal(size=(300, 5)).astype(np.float32)
+    with pytest.raises(Cancelled):
+        Projector().project("k", x, "umap", {"n_epochs": 500}, should_stop=lambda: True)
+    calls: list[int] = []
+
+    def stop_later() -> bool:
+        calls.append(1)
+        return len(calls) > 20
+
+    with pytest.raises(Cancelled):
+        Projector().project("k", x, "tsne", {"n_iter": 5000}, should_stop=stop_later)
+
+
+# ---------------------------------------------------------------- UMAP
+
+
+def test_umap_matches_umap_learn_given_the_same_neighbours(blobs: np.ndarray) -> None:
+    """Guards the private per-epoch API: our epoch loop must equal umap.UMAP bit for bit."""
+    import warnings
+
+    import umap
+
+    from embed_widget.projection.knn import nearest_neighbors
+    from embed_widget.projection.result import Reporter
+
+    r = Projector().project("b", blobs, "umap", {"n_neighbors": 10, "random_state": 3})
+    idx, dist, _ = nearest_neighbors(blobs, 10, "euclidean", Reporter())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = umap.UMAP(n_neighbors=10, random_state=3, precomputed_knn=(idx, dist, None))
+        ref.fit(blobs)
+    np.testing.assert_array_equal(r.coords, ref.embedding_)
+
+
+@pytest.mark.slow
+def test_umap_trustworthiness_and_determinism(digits: np.ndarray) -> None:
+    r = Projector().project("d", digits, "umap", {})
+    _check_coords(r.coords, len(digits))
+    assert trustworthiness(digits, r.coords, n_neighbors=10) >= 0.95
+    again = Projector().project("d", digits, "umap", {})
+    np.testing.assert_array_equal(r.coords, again.coords)
+
+
+def test_umap_reuse_paths_equal_fresh_fits(blobs: np.ndarray) -> None:
+    p = Projector()
+    base = {"n_neighbors": 30, "n_epochs": 100}
+    p.project("b", blobs, "umap", base)
+    cases = [
+        ({**base, "min_dist": 0.5}, {"fuzzy graph", "initial layout"}),
+        ({**base, "spread": 2.0}, {"fuzzy graph", "initial layout"}),
+        ({**base, "random_state": 7}, {"fuzzy graph"}),
+        ({**base, "n_epochs": 200}, {"fuzzy graph"}),
+        ({**base, "n_neighbors": 8}, {"nearest neighbours"}),  # kNN at k=30, sliced
+    ]
+    for params, reused in cases:
+        r = p.project("b", blobs, "umap", params)
+        assert reused <= set(r.info["reused"]), (params, r.info["reused"])
+        fresh = Projector().project("b", blobs, "umap", params)
+        assert fresh.info["reused"] == []
+        np.testing.assert_array_equal(r.coords, fresh.coords)
+
+
+def test_every_umap_parameter_changes_the_result(blobs: np.ndarray) -> None:
+    p = Projector()
+    base = {"n_epochs": 60}
+    ref = p.project("b", blobs, "umap", base).coords
+    for change in [
+        {"n_neighbors": 5},
+        {"min_dist": 0.8},
+        {"spread": 2.5},
+        {"metric": "cosine"},
+        {"metric": "manhattan"},
+        {"metric": "correlation"},
+        {"n_epochs": 120},
+        {"random_state": 1},
+        {"pca_dims": 3},
+    ]:
+        r = p.project("b", blobs, "umap", {**base, **change})
+        _check_coords(r.coords, len(blobs))
+        assert not np.allclose(r.coords, ref), change
+
+
+def test_umap_unseeded_runs_and_is_not_cached(blobs: np.ndarray) -> None:
+    p = Projector()
+    r = p.project("b", blobs, "umap", {"random_state": None, "n_epochs": 50})
+    _check_coords(r.coords, len(blobs))
+    again = p.project("b", blobs, "umap", {"random_state": None, "n_epochs": 50})
+    assert not again.info["cached"]
+
+
+def test_umap_clamps_on_tiny_data() -> None:
+    x = np.random.default_rng(2).normal(size=(6, 3)).astype(np.float32)
+    r = Projector().project("t", x, "umap", {"n_neighbors": 50})
+    assert r.params["n_neighbors"] == 5 and "only 6 rows" in r.notices[0]
+    _check_coords(r.coords, 6)
+
+
+def test_umap_handles_duplicate_rows() -> None:
+    x = np.repeat(np.random.default_rng(3).normal(size=(20, 4)), 3, axis=0).astype(np.float32)
+    r = Projector().project("t", x, "umap", {"n_epochs": 50})
+    _check_coords(r.coords, 60)
+
+
+# ---------------------------------------------------------------- t-SNE
+
+
+@pytest.mark.slow
+def test_tsne_trustworthiness_and_determinism(digits: np.ndarray) -> None:
+    r = Projector().project("d", digits, "tsne", {})
+    _check_coords(r.coords, len(digits))
+    assert trustworthiness(digits, r.coords, n_neighbors=10) >= 0.95
+    assert r.params["pca_dims"] == 50
+    again = Projector().project("d", digits, "tsne", {})
+    np.testing.assert_array_equal(r.coords, again.coords)
+
+
+def test_tsne_reuse_paths_equal_fresh_fits(blobs: np.ndarray) -> None:
+    p = Projector()
+    base = {"n_iter": 300, "perplexity": 20}
+    p.project("b", blobs, "tsne", base)
+    for params, reused in [
+        ({**base, "learning_rate": 100}, "affinities"),
+        ({**base, "n_iter": 350}, "affinities"),
+        ({**base, "early_exaggeration": 20}, "affinities"),
+        ({**base, "perplexity": 10}, "nearest neighbours"),
+    ]:
+        r = p.project("b", blobs, "tsne", params)
+        assert reused in r.info["reused"], (params, r.info["reused"])
+        fresh = Projector().project("b", blobs, "tsne", params)
+        np.testing.assert_array_equal(r.coords, fresh.coords)
+
+
+def test_every_tsne_parameter_changes_the_result(blobs: np.ndarray) -> None:
+    p = Projector()
+    base = {"n_iter": 300, "perplexity": 10}
+    ref = p.project("b", blobs, "tsne", base).coords
+    for change in [
+        {"perplexity": 25},
+        {"learning_rate": 50},
+        {"n_iter": 400},
+        {"early_exaggeration": 24},
+        {"metric": "cosine"},
+        {"metric": "manhattan"},
+        {"metric": "correlation"},
+        {"random_state": 5},
+        {"pca_dims": 4},
+    ]:
+        r = p.project("b", blobs, "tsne", {**base, **change})
+        _check_coords(r.coords, len(blobs))
+        assert not np.allclose(r.coords, ref), change
+
+
+def test_tsne_perplexity_clamped_on_small_data() -> None:
+    x = np.random.default_rng(4).normal(size=(20, 5)).astype(np.float32)
+    r = Projector().project("t", x, "tsne", {"n_iter": 250})
+    assert r.params["perplexity"] == 6.33 and "perplexity clamped" in r.notices[0]
+    _check_coords(r.coords, 20)
