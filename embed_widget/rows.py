@@ -44,3 +44,27 @@ def row_details(
     values = [[name, format_cell(row[name])] for name in names if name != image_column]
     cell = row.get(image_column) if image_column else None
     return values, cell.png if isinstance(cell, Image) else None
+
+
+#: The selection list shows at most this many rows; the count says how many there are.
+MAX_LISTED = 60
+
+
+def row_summaries(
+    table: Table, indices: list[int], label_column: str | None, image_column: str | None
+) -> tuple[list[dict[str, object]], list[bytes]]:
+    """Short entries for the selection list: index, a label, and a thumbnail where there is one.
+
+    Returns the entries and the PNGs of those with ``"image": True``, in order.
+    """
+    entries: list[dict[str, object]] = []
+    images: list[bytes] = []
+    for index in indices[:MAX_LISTED]:
+        row = table.row(index)
+        label = format_cell(row[label_column]) if label_column in row else f"row {index}"
+        cell = row.get(image_column) if image_column else None
+        has_image = isinstance(cell, Image)
+        if isinstance(cell, Image):
+            images.append(cell.png)
+        entries.append({"index": index, "label": label, "image": has_image})
+    return entries, images

@@ -25,7 +25,7 @@ from .projection import (
     param_schema,
     validate_params,
 )
-from .rows import row_details
+from .rows import row_details, row_summaries
 from .selection import IndexArray
 
 if TYPE_CHECKING:
@@ -344,6 +344,8 @@ class EmbeddingView(anywidget.AnyWidget):
             self._send_row(int(content.get("index", -1)))
         elif kind == "csv":
             self._send_csv()
+        elif kind == "rows":
+            self._send_rows([int(i) for i in content.get("indices", [])], content.get("request"))
 
     def _send_row(self, index: int) -> None:
         try:
@@ -355,6 +357,11 @@ class EmbeddingView(anywidget.AnyWidget):
         self.send(
             {"type": "row", "index": index, "values": values, "image": png is not None}, buffers
         )
+
+    def _send_rows(self, indices: list[int], request: object) -> None:
+        valid = [i for i in indices if 0 <= i < len(self._table)]
+        entries, images = row_summaries(self._table, valid, self.color_by, self.image_column)
+        self.send({"type": "rows", "request": request, "rows": entries}, images)
 
     def _send_csv(self) -> None:
         if self._result is None:

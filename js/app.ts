@@ -5,11 +5,12 @@ import { algorithmPicker, colorPicker, embeddingPicker, imagePicker, type Picker
 import { el } from "./dom";
 import { alignTo, normalize, type Points2D, refit } from "./layout";
 import { hiddenMask, Legend } from "./legend";
-import { isCsvReply, isRowReply, type ToKernel } from "./messages";
+import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./messages";
 import type { Colors, Layout, Model, Traits } from "./model";
 import { CATEGORICAL, DEFAULT_POINT, scaleValues, viridis } from "./palette";
 import { type ParamControl, paramControl } from "./params";
 import { type PointColors, Scatter } from "./scatter";
+import { SelectionList } from "./selection";
 import { StatusBar } from "./status";
 import { Tooltip } from "./tooltip";
 
@@ -20,10 +21,12 @@ export class App {
   private readonly toolbar = el("div", "ew-toolbar");
   private readonly paramsBox = el("div", "ew-params");
   private readonly plotBox = el("div", "ew-canvas");
-  private readonly selectionInfo = el("span", "ew-selection");
   private readonly statusBar = new StatusBar();
   private readonly legend: Legend;
   private readonly tooltip: Tooltip;
+  private readonly selectionList = new SelectionList((indices, request) =>
+    this.send({ type: "rows", indices, request }),
+  );
   private readonly scatter: Scatter;
   private pickers = new Map<string, Picker>();
   private params = new Map<string, ParamControl>();
@@ -39,7 +42,14 @@ export class App {
     const main = el("div", "ew-main");
     this.plotBox.style.height = `${PLOT_HEIGHT}px`;
     main.append(this.plotBox, this.legend.element);
-    this.root.append(this.toolbar, this.paramsBox, this.statusBar.element, main, this.actions());
+    this.root.append(
+      this.toolbar,
+      this.paramsBox,
+      this.statusBar.element,
+      main,
+      this.actions(),
+      this.selectionList.element,
+    );
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
@@ -56,7 +66,10 @@ export class App {
     }
     this.listen("change:algorithm", () => this.buildParams());
     this.listen("change:params", () => this.showParams());
-    this.listen("change:image_column", () => this.tooltip.clear());
+    this.listen("change:image_column", () => {
+      this.tooltip.clear();
+      this.showSelection();
+    });
     this.listen("change:status", () => this.showStatus());
     this.listen("change:_layout", () => this.showLayout(this.model.get("_layout"), false));
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
@@ -83,6 +96,7 @@ export class App {
     for (const picker of this.pickers.values()) picker.dispose();
     for (const control of this.params.values()) control.dispose();
     this.tooltip.clear();
+    this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();
   }
@@ -202,18 +216,18 @@ export class App {
   }
 
   private select(indices: number[]): void {
-    this.set("selection", fromUint32(indices));
-    this.selectionInfo.textContent = indices.length ? `${indices.length} selected` : "";
+    this.set("selection", fromUint32(indices)); // fires change:selection here too
   }
 
   private showSelection(): void {
     const indices = toUint32(this.model.get("selection"));
     this.scatter.select(indices);
-    this.selectionInfo.textContent = indices.length ? `${indices.length} selected` : "";
+    this.selectionList.show(indices);
   }
 
   private receive(message: unknown, buffers: DataView[]): void {
     if (isRowReply(message)) this.tooltip.receive(message, buffers);
+    else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
     else if (isCsvReply(message) && buffers[0]) {
       const view = buffers[0];
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
@@ -244,7 +258,6 @@ export class App {
     button("png", "PNG", "save the plot as a picture", () =>
       download(this.scatter.toDataURL(), "embedding.png", false),
     );
-    bar.appendChild(this.selectionInfo);
     return bar;
   }
 }

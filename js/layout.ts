@@ -11,7 +11,7 @@ const FILL = 0.92;
 
 /** Split interleaved x, y and fit them into [-FILL, FILL], keeping the aspect ratio. */
 export function normalize(coords: Float32Array): Points2D {
-  return fit(
+  return fitSquare(
     coords.length >> 1,
     (i) => coords[2 * i],
     (i) => coords[2 * i + 1],
@@ -20,14 +20,14 @@ export function normalize(coords: Float32Array): Points2D {
 
 /** Fit split x, y into [-FILL, FILL], keeping the aspect ratio. */
 export function refit(points: Points2D): Points2D {
-  return fit(
+  return fitSquare(
     points.x.length,
     (i) => points.x[i],
     (i) => points.y[i],
   );
 }
 
-function fit(n: number, getX: (i: number) => number, getY: (i: number) => number): Points2D {
+function fitSquare(n: number, getX: (i: number) => number, getY: (i: number) => number): Points2D {
   let minX = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;

@@ -26,8 +26,37 @@ export interface CsvReply {
   filename: string;
 }
 
-export type ToKernel = RowRequest | CsvRequest;
-export type FromKernel = RowReply | CsvReply;
+/** Frontend → kernel: short entries for the first selected rows (the selection list). */
+export interface RowsRequest {
+  type: "rows";
+  indices: number[];
+  request: number;
+}
+
+export interface RowSummary {
+  index: number;
+  label: string;
+  image: boolean;
+}
+
+/** Kernel → frontend: the entries; the PNGs of those with `image` follow in buffers, in order. */
+export interface RowsReply {
+  type: "rows";
+  request: number;
+  rows: RowSummary[];
+}
+
+export type ToKernel = RowRequest | CsvRequest | RowsRequest;
+export type FromKernel = RowReply | CsvReply | RowsReply;
+
+export function isRowsReply(message: unknown): message is RowsReply {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as { type?: unknown }).type === "rows" &&
+    Array.isArray((message as { rows?: unknown }).rows)
+  );
+}
 
 export function isCsvReply(message: unknown): message is CsvReply {
   return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "csv";

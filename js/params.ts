@@ -103,7 +103,7 @@ function sliderControl(spec: ParamSpec, value: unknown, commit: (value: unknown)
   const current = (): number | null => (auto?.checked ? null : coerce(spec, Number.parseFloat(input.value)));
   const showReadout = () => {
     const v = current();
-    readout.textContent = v === null ? (spec.nullable ?? "") : formatNumber(v, spec.step);
+    readout.textContent = v === null ? "" : formatNumber(v, spec.step);
     input.disabled = v === null;
   };
   const show = (v: unknown) => {

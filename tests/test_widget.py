@@ -237,3 +237,18 @@ def test_adding_rows_after_display_recomputes() -> None:
     assert coords(view).shape == (61, 2)
     assert len(table.projection) == 61
     view.close()
+
+
+def test_rows_message_lists_selected_rows_with_thumbnails() -> None:
+    frame = blobs(80)
+    frame["picture"] = [Image(np.full((8, 8), k / 80)) for k in range(80)]
+    view = EmbeddingView(Table(dataframe=frame), algorithm="pca")
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
+    view._on_message(view, {"type": "rows", "indices": list(range(80)), "request": 4}, [])
+    content, buffers = sent[-1]
+    assert content["request"] == 4
+    assert len(content["rows"]) == 60  # the list is capped; the count is shown beside it
+    assert content["rows"][3] == {"index": 3, "label": frame["label"][3], "image": True}
+    assert len(buffers) == 60 and all(b[:4] == b"\x89PNG" for b in buffers)
+    view.close()

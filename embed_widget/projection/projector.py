@@ -148,6 +148,9 @@ class Projector:
                 f"{algorithm} produced invalid coordinates (shape {coords.shape}, "
                 f"{int((~np.isfinite(coords)).sum())} non-finite values) for {effective}"
             )
+        if algorithm != "pca" and not np.ptp(coords, axis=0).max() > 1e-12:
+            # a layout that collapsed to a point must not pass for a result
+            raise RuntimeError(f"{algorithm} collapsed every point to one place for {effective}")
         coords.flags.writeable = False
         info.update(reused=rep.reused, timings=rep.timings, cached=False)
         result = ProjectionResult(

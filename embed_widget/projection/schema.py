@@ -102,7 +102,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
                   "Roughly the number of neighbours each point attends to.",
                   min=2.0, max=100.0, step=1.0),
         ParamSpec("learning_rate", "learning rate", "float", None,
-                  "Step size of the optimisation; auto is N / exaggeration.",
+                  "Step size of the optimisation; auto is max(N / exaggeration, 50).",
                   min=10.0, max=1000.0, step=10.0, nullable="auto"),
         ParamSpec("n_iter", "iterations", "int", 750,
                   "Total optimisation iterations, including the early exaggeration phase "

@@ -85,7 +85,11 @@ def run(
     rep.frame(init, force=True)
     total = params["n_iter"]
     ee_iter = min(EARLY_EXAGGERATION_ITER, total)
-    lr = "auto" if params["learning_rate"] is None else params["learning_rate"]
+    lr = params["learning_rate"]
+    # "auto" as openTSNE (N / exaggeration) but at least 50: below ~600 rows openTSNE's own
+    # auto rate is so small that the layout collapses to a point (seen at 20 rows)
+    lr_early = max(n / params["early_exaggeration"], 50.0) if lr is None else lr
+    lr_main = max(float(n), 50.0) if lr is None else lr
     done = 0
 
     def callback(iteration: int, error: float, embedding: np.ndarray) -> bool:
@@ -101,12 +105,12 @@ def run(
     )  # fmt: skip
     emb.optimize(
         n_iter=ee_iter, exaggeration=params["early_exaggeration"], momentum=0.5,
-        learning_rate=lr, inplace=True, propagate_exception=True,
+        learning_rate=lr_early, inplace=True, propagate_exception=True,
     )  # fmt: skip
     done = ee_iter
     if total > ee_iter:
         emb.optimize(
-            n_iter=total - ee_iter, exaggeration=None, momentum=0.8, learning_rate=lr,
+            n_iter=total - ee_iter, exaggeration=None, momentum=0.8, learning_rate=lr_main,
             inplace=True, propagate_exception=True,
         )  # fmt: skip
     rep.timed("optimisation", time.perf_counter() - t0)

@@ -1,0 +1,69 @@
+// The selection panel: how many rows are selected and a compact list of the first ones, with
+// thumbnails where the table has images. Entries come from the kernel; only the newest answer shows.
+import { el } from "./dom";
+import type { RowsReply } from "./messages";
+
+/** The kernel sends entries for at most this many rows (embed_widget/rows.py MAX_LISTED). */
+export const MAX_LISTED = 60;
+
+export class SelectionList {
+  readonly element = el("div", "ew-selection-panel");
+  private readonly count = el("span", "ew-selection");
+  private readonly list = el("div", "ew-selection-list");
+  private request = 0;
+  private urls: string[] = [];
+
+  constructor(private readonly ask: (indices: number[], request: number) => void) {
+    this.element.append(this.count, this.list);
+    this.element.hidden = true;
+  }
+
+  show(indices: ArrayLike<number>): void {
+    this.request += 1;
+    const n = indices.length;
+    this.element.hidden = n === 0;
+    this.count.textContent = n === 0 ? "" : `${n.toLocaleString()} selected`;
+    if (n === 0) {
+      this.render([]);
+      return;
+    }
+    this.ask(Array.from(Array.prototype.slice.call(indices, 0, MAX_LISTED) as number[]), this.request);
+  }
+
+  receive(reply: RowsReply, buffers: DataView[]): void {
+    if (reply.request !== this.request) return; // an older selection's answer
+    const urls: string[] = [];
+    let next = 0;
+    const items = reply.rows.map((row) => {
+      const item = el("div", "ew-selection-item");
+      item.title = `row ${row.index}`;
+      if (row.image && buffers[next]) {
+        const view = buffers[next++];
+        const url = URL.createObjectURL(
+          new Blob([new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice()], {
+            type: "image/png",
+          }),
+        );
+        urls.push(url);
+        const image = el("img", "ew-selection-thumb");
+        image.src = url;
+        image.alt = row.label;
+        item.appendChild(image);
+      }
+      item.appendChild(el("span", "ew-selection-label", row.label));
+      return item;
+    });
+    this.render(items);
+    this.urls = urls;
+  }
+
+  dispose(): void {
+    this.render([]);
+  }
+
+  private render(items: HTMLElement[]): void {
+    for (const url of this.urls) URL.revokeObjectURL(url);
+    this.urls = [];
+    this.list.replaceChildren(...items);
+  }
+}
