@@ -69,6 +69,7 @@ export class Scatter {
       opacityInactiveMax: 0.25,
       deselectOnDblClick: false,
     });
+    this.setLassoMode(false);
     this.plot.subscribe("pointOver", (index) => events.onHover(index));
     this.plot.subscribe("pointOut", () => events.onHover(null));
     this.plot.subscribe("select", ({ points }) => events.onSelect(points));
@@ -109,8 +110,12 @@ export class Scatter {
     else this.plot.deselect({ preventEvent: true });
   }
 
+  /** Lasso mode: plain drag selects and shift-drag adds. Pan mode: shift-drag selects. */
   setLassoMode(on: boolean): void {
-    void this.plot.set({ mouseMode: on ? "lasso" : "panZoom" });
+    const actionKeyMap = on
+      ? { merge: "shift", remove: "alt" }
+      : { lasso: "shift", merge: "meta", remove: "alt" };
+    void this.plot.set({ mouseMode: on ? "lasso" : "panZoom", actionKeyMap } as Record<string, unknown>);
   }
 
   resetView(): void {
