@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import pathlib
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -18,6 +17,7 @@ import numpy as np
 import traitlets
 
 from .colors import color_encoding
+from .debounce import Debounced
 from .projection import (
     ALGORITHMS,
     ProjectionEngine,
@@ -37,42 +37,6 @@ STATIC = pathlib.Path(__file__).parent / "static"
 DEFAULT_ALGORITHM = "umap"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
-
-
-class Debounced:
-    """Call ``fn`` in a timer thread once ``delay`` seconds pass without another ``call()``."""
-
-    def __init__(self, fn: Callable[[], None], delay: float) -> None:
-        self._fn, self._delay = fn, delay
-        self._timer: threading.Timer | None = None
-        self._lock = threading.Lock()
-
-    def call(self) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self._delay, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
-
-    def flush(self) -> None:
-        """Run a pending call now, in this thread."""
-        if self.cancel():
-            self._fn()
-
-    def cancel(self) -> bool:
-        """Drop a pending call; True if there was one."""
-        with self._lock:
-            pending, self._timer = self._timer, None
-        if pending is None:
-            return False
-        pending.cancel()
-        return True
-
-    def _fire(self) -> None:
-        with self._lock:
-            self._timer = None
-        self._fn()
 
 
 class EmbeddingView(anywidget.AnyWidget):
