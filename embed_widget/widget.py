@@ -97,6 +97,9 @@ class EmbeddingView(anywidget.AnyWidget):
         self._result_embedding: list[str] = []
         self._params_memory: dict[str, dict[str, Any]] = {}
         self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
+        # Nothing is computed until the view is shown or asked for a result, so settings made in
+        # the same cell as `t.view...` merge into one request.
+        self._started = False
         defaults = {
             "embedding": list(table.default_embedding_columns),
             "color_by": table.default_color_column,
@@ -105,12 +108,12 @@ class EmbeddingView(anywidget.AnyWidget):
         super().__init__(**{**defaults, **kwargs})
         self._sync_table()
         self.on_msg(self._on_message)
-        self._request()
 
     # --- Python API ---------------------------------------------------------------------------
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current projection is computed (True) or ``timeout`` passes (False)."""
+        self._start()
         self._refresh_timer.flush()
         return self._engine.wait(timeout)
 
@@ -137,6 +140,15 @@ class EmbeddingView(anywidget.AnyWidget):
         """The selected rows with their x, y."""
         frame = self.projection_frame()
         return frame.iloc[np.asarray(self.selection, dtype=np.int64)]
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self._start()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def _start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._request()
 
     def refresh(self) -> None:
         """Pick up a change of the table's data (rows or columns added)."""
@@ -213,6 +225,8 @@ class EmbeddingView(anywidget.AnyWidget):
 
     def _request(self) -> None:
         """Submit the current settings to the engine (once per distinct setting)."""
+        if not self._started:
+            return
         request = (
             self._table.version,
             self.algorithm,

@@ -252,3 +252,25 @@ def test_rows_message_lists_selected_rows_with_thumbnails() -> None:
     assert content["rows"][3] == {"index": 3, "label": frame["label"][3], "image": True}
     assert len(buffers) == 60 and all(b[:4] == b"\x89PNG" for b in buffers)
     view.close()
+
+
+def test_nothing_is_computed_before_display_and_settings_merge() -> None:
+    table = Table(dataframe=blobs(150))
+    view = table.view
+    submitted: list[str] = []
+    submit = view._engine.submit
+
+    def counting_submit(key: Any, matrix: Any, algorithm: str, params: Any, **kw: Any) -> int:
+        submitted.append(algorithm)
+        return submit(key, matrix, algorithm, params, **kw)
+
+    view._engine.submit = counting_submit  # type: ignore[method-assign]
+    view.algorithm = "pca"
+    view.params = {"x_component": 2}
+    assert submitted == []
+    bundle = table._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert view.wait(30)
+    assert submitted == ["pca"]
+    assert view.projection_frame().attrs["params"]["x_component"] == 2
+    view.close()
