@@ -269,7 +269,7 @@ def test_nothing_is_computed_before_display_and_settings_merge() -> None:
     view.params = {"x_component": 2}
     assert submitted == []
     bundle = table._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "application/vnd.jupyter.widget-view+json" in bundle[0]
     assert view.wait(30)
     assert submitted == ["pca"]
     assert view.projection_frame().attrs["params"]["x_component"] == 2
