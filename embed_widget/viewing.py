@@ -86,7 +86,10 @@ class TableViews:
         return self.view.selection_frame()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.view._repr_mimebundle_(**kwargs)
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple) and bundle and isinstance(bundle[0], dict):
+            bundle[0]["text/plain"] = repr(self)  # where widgets don't render: the table's summary
+        return bundle
 
     def _notify_data_changed(self) -> None:
         """Called by the Table after its data changed: a displayed view recomputes."""
