@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -48,9 +49,9 @@ def test_runs_in_background_and_reports(engine: ProjectionEngine, blobs: np.ndar
     assert {"layout", "fuzzy"} <= phases
     assert all(name != main for _, _, name in progress)
     assert frames and all(f.dtype == np.float32 and f.shape == (400, 2) for f in frames)
-    assert not np.array_equal(frames[0], done[0].coords)
+    assert not np.array_equal(frames[0], done[0].coords)  # intermediate, not the final layout
     # throttled to at most ~10 frames per second
-    assert all(b - a >= 0.09 for a, b in zip(frame_times, frame_times[1:]))  # intermediate, not the final layout
+    assert all(b - a >= 0.09 for a, b in itertools.pairwise(frame_times))
 
 
 def test_burst_delivers_only_the_last(engine: ProjectionEngine, blobs: np.ndarray) -> None:
@@ -153,3 +154,18 @@ def test_shutdown_stops_the_worker(blobs: np.ndarray) -> None:
 
 def test_warm_up_runs() -> None:
     warm_up()
+
+
+def test_engine_and_a_synchronous_call_run_concurrently(blobs: np.ndarray) -> None:
+    """The worker and the main thread may both run numba-parallel UMAP epochs at once."""
+    projector = Projector()
+    engine = ProjectionEngine(projector)
+    try:
+        done: list[ProjectionResult] = []
+        params = {"random_state": None, "n_epochs": 200}
+        engine.submit("b", blobs, "umap", params, on_done=done.append)
+        sync = projector.project("b", blobs, "umap", {**params, "min_dist": 0.3})
+        assert engine.wait(120)
+        assert len(done) == 1 and np.isfinite(sync.coords).all()
+    finally:
+        engine.shutdown()

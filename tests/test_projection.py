@@ -94,7 +94,7 @@ def test_results_cache_and_key_change() -> None:
         (np.array([[0.0, 1.0], [np.nan, 1.0], [2.0, 3.0], [1.0, 1.0]]), "first at row 1"),
         (np.array([[0.0, 1.0], [1.0, np.inf], [2.0, 3.0], [1.0, 1.0]]), "NaN or infinite"),
         (np.ones((10, 3)), "all 10 embedding rows are identical"),
-        (np.ones((3, 3)), "at least 4 rows"),
+        (np.ones((1, 3)), r"at least \d rows"),
         (np.ones((10, 0)), "at least 1"),
         (np.ones(10), "2-D"),
     ],
@@ -103,6 +103,24 @@ def test_results_cache_and_key_change() -> None:
 def test_bad_data_is_a_clear_error(algo: str, data: np.ndarray, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         Projector().project("k", data, algo, {})
+
+
+@pytest.mark.parametrize("algo", ["umap", "tsne"])
+def test_neighbourhood_methods_need_four_rows(algo: str) -> None:
+    data = np.arange(15, dtype=np.float32).reshape(3, 5) ** 2
+    with pytest.raises(ValueError, match="at least 4 rows"):
+        Projector().project("k", data, algo, {})
+
+
+def test_pca_lays_out_three_rows() -> None:
+    # The seed's Hello World: three 5-d embeddings.
+    data = np.array(
+        [[0.2, 0.4, 0.1, 0.7, 0.5], [0.3, 0.1, 0.9, 0.2, 0.7], [0.4, 0.5, 0.2, 0.2, 0.1]],
+        dtype=np.float32,
+    )
+    coords = Projector().project("k", data, "pca", {}).coords
+    assert coords.shape == (3, 2)
+    assert np.isfinite(coords).all() and coords.std(axis=0).min() > 0
 
 
 def test_non_numeric_matrix_is_a_type_error() -> None:

@@ -145,9 +145,12 @@ def test_clamps_carry_notices() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rows", "dims", "match"), [(3, 5, "at least 4 rows"), (10, 0, "at least 1")]
+    ("rows", "dims", "match"), [(1, 5, r"at least \d rows"), (10, 0, "at least 1")]
 )
 def test_too_small_data_is_a_clear_error(rows: int, dims: int, match: str) -> None:
     for algo in ALGORITHMS:
         with pytest.raises(ValueError, match=match):
             validate_params(algo, {}, rows, dims)
+    with pytest.raises(ValueError, match="UMAP cannot project 3 row"):
+        validate_params("umap", {}, 3, 5)
+    assert validate_params("pca", {}, 3, 5)[0]["x_component"] == 1

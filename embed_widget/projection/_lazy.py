@@ -20,6 +20,10 @@ from types import ModuleType
 from typing import Any
 
 _lock = threading.Lock()
+#: Held around numba-compiled parallel calls (fuzzy graph, NN-descent, layout epochs): numba's
+#: fallback "workqueue" threading layer aborts the process when two threads launch parallel
+#: kernels at once (e.g. the engine's worker and a synchronous ``Table.project`` call).
+NUMBA_LOCK = threading.RLock()
 
 
 def _cache_default(fn: Any) -> Any:

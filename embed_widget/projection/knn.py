@@ -91,7 +91,7 @@ def _exact(
 
 
 def _nndescent(x: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
-    from ._lazy import import_umap
+    from ._lazy import NUMBA_LOCK, import_umap
 
     import_umap()  # numba cache defaults must be in place before pynndescent compiles
     from pynndescent import NNDescent
@@ -100,11 +100,12 @@ def _nndescent(x: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarr
     # umap-learn's own settings for NN-descent (umap_.nearest_neighbors)
     n_trees = min(64, 5 + round(n**0.5 / 20.0))
     n_iters = max(5, round(np.log2(n)))
-    index = NNDescent(
-        x, n_neighbors=k, metric=metric, n_trees=n_trees, n_iters=n_iters,
-        max_candidates=60, random_state=0, low_memory=True, compressed=True,
-    )  # fmt: skip
-    i, d = index.neighbor_graph
+    with NUMBA_LOCK:
+        index = NNDescent(
+            x, n_neighbors=k, metric=metric, n_trees=n_trees, n_iters=n_iters,
+            max_candidates=60, random_state=0, low_memory=True, compressed=True,
+        )  # fmt: skip
+        i, d = index.neighbor_graph
     return np.asarray(i), np.asarray(d)
 
 

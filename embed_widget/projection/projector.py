@@ -14,7 +14,7 @@ import numpy as np
 from . import pca, tsne, umap_layout
 from .cache import LRU, KeyCache
 from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
-from .schema import check_shape, validate_params
+from .schema import validate_params
 
 Runner = Callable[[KeyCache, np.ndarray, dict[str, Any], Reporter], tuple[F32, dict[str, Any]]]
 RUNNERS: dict[str, Runner] = {"pca": pca.run, "umap": umap_layout.run, "tsne": tsne.run}
@@ -121,13 +121,12 @@ class Projector:
         Raises
         ------
         ValueError, TypeError
-            Invalid parameters or data (NaN/inf, fewer than 4 rows, all rows identical).
+            Invalid parameters or data (NaN/inf, too few rows, all rows identical).
         Cancelled
             ``should_stop()`` turned True.
         """
         t0 = time.perf_counter()
         matrix = as_matrix(matrix)
-        check_shape(*matrix.shape)
         effective, notices = validate_params(algorithm, params, *matrix.shape)
         cache = self._key_cache(key, matrix)
         if not cache.checked:

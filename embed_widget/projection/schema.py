@@ -17,7 +17,8 @@ LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 METRICS = ("euclidean", "cosine", "manhattan", "correlation")
 #: PCA components computed once per embedding; component switches are slices of these.
 MAX_PCA_COMPONENTS = 10
-MIN_ROWS = 4
+#: Fewest rows each algorithm can lay out: PCA needs two; neighbourhoods (UMAP, t-SNE) four.
+MIN_ROWS = {"pca": 2, "umap": 4, "tsne": 4}
 SEED_MAX = 2**31 - 1
 
 
@@ -169,11 +170,14 @@ def _data_max(algo: str, name: str, n_rows: int | None, n_dims: int | None) -> f
     return None
 
 
-def check_shape(n_rows: int, n_dims: int) -> None:
-    """Raise ValueError when a matrix of this shape cannot be projected."""
-    if n_rows < MIN_ROWS:
+def check_shape(algorithm: str, n_rows: int, n_dims: int) -> None:
+    """Raise ValueError when a matrix of this shape cannot be projected by ``algorithm``."""
+    least = MIN_ROWS[algorithm]
+    if n_rows < least:
+        hint = " (PCA needs only 2)" if algorithm != "pca" else ""
         raise ValueError(
-            f"cannot project {n_rows} row(s): at least {MIN_ROWS} rows with an embedding are needed"
+            f"{LABELS[algorithm]} cannot project {n_rows} row(s): at least {least} rows with an "
+            f"embedding are needed{hint}"
         )
     if n_dims < 1:
         raise ValueError(f"cannot project an embedding with {n_dims} dimensions: at least 1 needed")
@@ -248,13 +252,13 @@ def validate_params(
     ValueError
         Unknown algorithm or parameter name (the message lists the allowed ones), a value of the
         wrong type or outside the schema range (the message gives the range), or a matrix with
-        fewer than 4 rows or no dimensions.
+        too few rows for the algorithm (see MIN_ROWS) or no dimensions.
     """
     if algorithm not in SPECS:
         raise ValueError(
             f"unknown algorithm {algorithm!r}; expected one of {', '.join(map(repr, ALGORITHMS))}"
         )
-    check_shape(n_rows, n_dims)
+    check_shape(algorithm, n_rows, n_dims)
     specs = {s.name: s for s in SPECS[algorithm]}
     unknown = [name for name in params if name not in specs]
     if unknown:

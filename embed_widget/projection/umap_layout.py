@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ._lazy import NUMBA_LOCK, import_umap
 from .cache import KeyCache, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
@@ -33,8 +34,6 @@ def default_epochs(n_rows: int) -> int:
 
 
 def _epoch_function(parallel: bool) -> Any:
-    from ._lazy import import_umap
-
     import_umap()
     import umap.layouts as layouts
 
@@ -60,14 +59,13 @@ def fuzzy_graph(
     idx, dist, _ = cached_knn(cache, x, source, metric, n_neighbors, rep, fraction=_KNN)
     rep.progress(_KNN[1], "fuzzy graph", force=True)
     t0 = time.perf_counter()
-    from ._lazy import import_umap
-
     import_umap()
     from umap.umap_ import fuzzy_simplicial_set
 
-    graph, _, _ = fuzzy_simplicial_set(
-        x, n_neighbors, None, metric, knn_indices=idx, knn_dists=dist
-    )
+    with NUMBA_LOCK:
+        graph, _, _ = fuzzy_simplicial_set(
+            x, n_neighbors, None, metric, knn_indices=idx, knn_dists=dist
+        )
     graph = graph.tocoo()
     graph.sum_duplicates()
     rep.timed("fuzzy graph", time.perf_counter() - t0)
@@ -97,7 +95,8 @@ def _initial_layout(
 
     t0 = time.perf_counter()
     rs = np.random.RandomState(seed)
-    emb = spectral_layout(x, graph, 2, rs, metric=metric, metric_kwds={})
+    with NUMBA_LOCK:
+        emb = spectral_layout(x, graph, 2, rs, metric=metric, metric_kwds={})
     emb = noisy_scale_coords(emb, rs, max_coord=10, noise=0.0001)
     rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
     lo, hi = np.min(emb, 0), np.max(emb, 0)
@@ -112,8 +111,6 @@ def run(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """UMAP coordinates for validated ``params``; streams frames through ``rep``."""
-    from ._lazy import import_umap
-
     import_umap()
     from umap.umap_ import find_ab_params, make_epochs_per_sample
 
@@ -156,11 +153,12 @@ def _sgd(
     span = 1.0 - _INIT
     for epoch in range(n_epochs):
         rep.progress(_INIT + span * epoch / n_epochs, f"layout {epoch}/{n_epochs}")
-        optimize(
-            emb, emb, head, tail, n_vertices, epochs_per_sample, a, b, rng_per_sample, 1.0, 2,
-            True, alpha, epochs_per_negative_sample, next_negative, next_sample, epoch,
-            False, zeros, zeros, 0, 0, 0, 0, zeros, zeros, 0,
-        )  # fmt: skip
+        with NUMBA_LOCK:
+            optimize(
+                emb, emb, head, tail, n_vertices, epochs_per_sample, a, b, rng_per_sample, 1.0,
+                2, True, alpha, epochs_per_negative_sample, next_negative, next_sample, epoch,
+                False, zeros, zeros, 0, 0, 0, 0, zeros, zeros, 0,
+            )  # fmt: skip
         alpha = 1.0 - float(epoch) / float(n_epochs)
         if epoch + 1 < n_epochs:
             rep.frame(emb)

@@ -1,0 +1,263 @@
+"""Benchmark the projection engine against plain library calls in the same process.
+
+Run on demand: ``python benchmarks/projection.py [--sizes digits,10k,50k] [--repeats 3]
+[--no-cold]``. Prints one table: medians of ``--repeats`` runs of each fresh fit and reuse path,
+the plain umap-learn / scikit-learn / openTSNE call it is compared with, their ratio (ours /
+plain, < 1 is faster), the time from a request to its first streamed layout, and trustworthiness
+(k=10, on at most 2,000 rows). Then the cold start: fresh process -> first coordinates (PCA) ->
+first UMAP frame -> final UMAP on the digits, with numba's disk cache filled, without the
+``cache=True`` patch, and with an empty cache (the very first kernel on a machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from embed_widget.projection import ProjectionEngine, Projector
+
+warnings.filterwarnings("ignore")
+ROWS: list[list[str]] = []
+
+
+def dataset(name: str) -> np.ndarray:
+    from sklearn.datasets import load_digits, make_blobs
+
+    if name == "digits":
+        return load_digits().data.astype(np.float32)
+    n, d = {"10k": (10_000, 64), "50k": (50_000, 128)}[name]
+    x, _ = make_blobs(n, d, centers=20, cluster_std=2.0, random_state=0)
+    return x.astype(np.float32)
+
+
+def trust(x: np.ndarray, y: np.ndarray) -> float:
+    from sklearn.manifold import trustworthiness
+
+    idx = np.random.default_rng(0).permutation(len(x))[:2000]
+    return float(trustworthiness(x[idx], y[idx], n_neighbors=10))
+
+
+def median_time(fn: Callable[[int], Any], repeats: int) -> tuple[float, Any]:
+    times, out = [], None
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        out = fn(i)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def first_frame(x: np.ndarray, algo: str, params: dict[str, Any], projector: Projector) -> float:
+    """Seconds from submit to the first streamed layout (or the result if none streams)."""
+    engine = ProjectionEngine(projector)
+    got = threading.Event()
+    t = [0.0]
+
+    def mark(_: Any) -> None:
+        if not got.is_set():
+            t[0] = time.perf_counter() - t0
+            got.set()
+
+    t0 = time.perf_counter()
+    engine.submit("x", x, algo, params, on_frame=mark, on_done=mark)
+    got.wait()
+    engine.submit("x", x, "pca", {})  # supersede: cancels the rest of the job
+    engine.wait()
+    engine.shutdown()
+    return t[0]
+
+
+def row(data: str, case: str, ours: float, plain: float | None, base: str, ff: float | None,
+        t_ours: float | None, t_plain: float | None) -> None:  # fmt: skip
+    def f(v: float | None, fmt: str = "{:.3f}") -> str:
+        return "-" if v is None else fmt.format(v)
+
+    ratio = None if plain is None else ours / plain
+    ROWS.append([data, case, f(ours), f(plain), base, f(ratio, "{:.2f}"), f(ff),
+                 f(t_ours), f(t_plain)])  # fmt: skip
+    print("  ", ROWS[-1], flush=True)
+
+
+def bench_pca(name: str, x: np.ndarray, r: int) -> None:
+    from sklearn.decomposition import PCA
+
+    t_plain, yp = median_time(lambda i: PCA(2).fit_transform(x), r)
+    t_ours, res = median_time(lambda i: Projector().project("x", x, "pca", {}), r)
+    row(
+        name,
+        "pca fresh",
+        t_ours,
+        t_plain,
+        "sklearn PCA(2)",
+        None,
+        trust(x, res.coords),
+        trust(x, yp),
+    )
+    p = Projector()
+    p.project("x", x, "pca", {})
+    t_sw, _ = median_time(
+        lambda i: p.project("x", x, "pca", {"x_component": 3 + i, "y_component": 4 + i}), r
+    )
+    t_p4, _ = median_time(lambda i: PCA(4 + i).fit_transform(x), r)
+    row(name, "pca component switch", t_sw, t_p4, "sklearn PCA(4) refit", None, None, None)
+
+
+def bench_umap(name: str, x: np.ndarray, r: int) -> None:
+    import umap
+
+    def plain(i: int, **kw: Any) -> np.ndarray:
+        return umap.UMAP(random_state=42, **kw).fit_transform(x)  # type: ignore[no-any-return]
+
+    plain(0, n_epochs=10)  # pay umap's import/JIT for the plain call outside the timing
+    Projector().project("x", x, "umap", {"n_epochs": 50})  # same for ours
+    t_plain, yp = median_time(plain, r)
+    t_ours, res = median_time(lambda i: Projector().project("x", x, "umap", {}), r)
+    ff = first_frame(x, "umap", {}, Projector())
+    row(name, "umap fresh", t_ours, t_plain, "umap.UMAP(seed)", ff, trust(x, res.coords),
+        trust(x, yp))  # fmt: skip
+
+    p = Projector()
+    p.project("x", x, "umap", {"n_neighbors": 30})
+    dists = [0.3, 0.5, 0.7, 0.9]
+    t_md, res = median_time(
+        lambda i: p.project("x", x, "umap", {"n_neighbors": 30, "min_dist": dists[i]}), r
+    )
+    t_mdp, _ = median_time(lambda i: plain(i, n_neighbors=30, min_dist=dists[i]), r)
+    ff = first_frame(x, "umap", {"n_neighbors": 30, "min_dist": 0.25}, p)
+    row(name, "umap min_dist (graph reused)", t_md, t_mdp, "umap.UMAP(seed)", ff,
+        trust(x, res.coords), None)  # fmt: skip
+
+    ks = [10, 12, 14, 16]
+    t_k, res = median_time(lambda i: p.project("x", x, "umap", {"n_neighbors": ks[i]}), r)
+    t_kp, _ = median_time(lambda i: plain(i, n_neighbors=ks[i]), r)
+    row(name, "umap n_neighbors down (kNN sliced)", t_k, t_kp, "umap.UMAP(seed)", None,
+        trust(x, res.coords), None)  # fmt: skip
+
+
+def bench_tsne(name: str, x: np.ndarray, r: int, sklearn_max: int) -> None:
+    import openTSNE
+    from sklearn.manifold import TSNE
+
+    def plain(i: int, **kw: Any) -> np.ndarray:
+        return np.asarray(openTSNE.TSNE(random_state=42, n_jobs=1, **kw).fit(x))
+
+    t_plain, yp = median_time(plain, r)
+    t_ours, res = median_time(lambda i: Projector().project("x", x, "tsne", {}), r)
+    ff = first_frame(x, "tsne", {}, Projector())
+    row(name, "tsne fresh", t_ours, t_plain, "openTSNE.TSNE", ff, trust(x, res.coords),
+        trust(x, yp))  # fmt: skip
+    if len(x) <= sklearn_max:
+        t_sk, ys = median_time(lambda i: TSNE(random_state=42).fit_transform(x), r)
+        row(name, "tsne fresh", t_ours, t_sk, "sklearn TSNE", None, None, trust(x, ys))
+
+    p = Projector()
+    p.project("x", x, "tsne", {})
+    lrs = [100.0, 200.0, 400.0, 800.0]
+    t_lr, res = median_time(lambda i: p.project("x", x, "tsne", {"learning_rate": lrs[i]}), r)
+    t_lrp, _ = median_time(lambda i: plain(i, learning_rate=lrs[i]), r)
+    row(name, "tsne learning_rate (affinities reused)", t_lr, t_lrp, "openTSNE.TSNE", None,
+        trust(x, res.coords), None)  # fmt: skip
+    perps = [20.0, 22.0, 24.0, 26.0]
+    t_p, res = median_time(lambda i: p.project("x", x, "tsne", {"perplexity": perps[i]}), r)
+    t_pp, _ = median_time(lambda i: plain(i, perplexity=perps[i]), r)
+    row(name, "tsne perplexity down (kNN sliced)", t_p, t_pp, "openTSNE.TSNE", None,
+        trust(x, res.coords), None)  # fmt: skip
+
+
+COLD = r"""
+import os, sys, time, threading
+T0 = float(os.environ["T0"])
+sys.path.insert(0, os.environ["REPO"])
+import numpy as np
+from sklearn.datasets import load_digits
+from embed_widget.projection import ProjectionEngine
+marks = {"imports": time.time() - T0}
+x = load_digits().data.astype(np.float32)
+engine, first = ProjectionEngine(), threading.Event()
+def done_pca(r):
+    marks["first coordinates (PCA)"] = time.time() - T0
+    first.set()
+engine.submit("d", x, "pca", {}, on_done=done_pca)
+first.wait()
+engine.submit("d", x, "umap", {},
+    on_frame=lambda c: marks.setdefault("first UMAP frame", time.time() - T0),
+    on_done=lambda r: marks.setdefault("final UMAP", time.time() - T0))
+engine.wait()
+print("MARKS" + __import__("json").dumps(marks))
+"""
+
+
+def cold_start(repeats: int) -> list[str]:
+    repo = str(Path(__file__).resolve().parents[1])
+    lines = []
+    variants = [
+        ("numba cache filled", {}, repeats),
+        ("without the cache=True patch", {"EMBED_WIDGET_NUMBA_CACHE": "0"}, 1),
+        ("empty numba cache (first kernel)", {"NUMBA_CACHE_DIR": tempfile.mkdtemp()}, 1),
+    ]
+    for label, extra, n in variants:
+        runs = []
+        for _ in range(n):
+            env = {**os.environ, **extra, "T0": repr(time.time()), "REPO": repo}
+            out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True,
+                                 text=True, check=True)  # fmt: skip
+            runs.append(json.loads(out.stdout.split("MARKS")[1]))
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        lines.append(f"{label:34s} (median of {n}): " + ", ".join(
+            f"{k} {v:.2f} s" for k, v in med.items()))  # fmt: skip
+        print("  ", lines[-1], flush=True)
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="digits,10k,50k")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--algorithms", default="pca,umap,tsne")
+    ap.add_argument(
+        "--sklearn-tsne-max",
+        type=int,
+        default=10_000,
+        help="skip scikit-learn's t-SNE above this many rows (~305 s at 50k)",
+    )
+    ap.add_argument("--no-cold", action="store_true")
+    args = ap.parse_args()
+    cold = [] if args.no_cold else cold_start(args.repeats)
+    for name in args.sizes.split(","):
+        x = dataset(name)
+        label = f"{name} {x.shape[0]}x{x.shape[1]}"
+        print(label, flush=True)
+        algos = args.algorithms.split(",")
+        if "pca" in algos:
+            bench_pca(label, x, args.repeats)
+        if "umap" in algos:
+            bench_umap(label, x, args.repeats)
+        if "tsne" in algos:
+            bench_tsne(label, x, args.repeats, args.sklearn_tsne_max)
+    head = ["data", "case", "ours s", "plain s", "plain call", "ratio", "1st frame s",
+            "T ours", "T plain"]  # fmt: skip
+    widths = [max(len(str(r[i])) for r in [head, *ROWS]) for i in range(len(head))]
+    print(f"\nmedians of {args.repeats} runs; ratio = ours / plain; T = trustworthiness k=10")
+    for r in [head, *ROWS]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    if cold:
+        print("\ncold start on the digits (fresh process; times since process start):")
+        print("\n".join(cold))
+
+
+if __name__ == "__main__":
+    main()
