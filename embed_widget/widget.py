@@ -24,6 +24,7 @@ from .projection import (
     ProjectionResult,
     param_schema,
     validate_params,
+    warm_up_in_background,
 )
 from .rows import row_details, row_summaries
 from .selection import IndexArray
@@ -149,6 +150,9 @@ class EmbeddingView(anywidget.AnyWidget):
         if not self._started:
             self._started = True
             self._request()
+            if self.algorithm == "pca":
+                # The user sees PCA now; pay UMAP's one-off JIT meanwhile, before they switch.
+                warm_up_in_background()
 
     def refresh(self) -> None:
         """Pick up a change of the table's data (rows or columns added)."""

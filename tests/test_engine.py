@@ -169,3 +169,10 @@ def test_engine_and_a_synchronous_call_run_concurrently(blobs: np.ndarray) -> No
         assert len(done) == 1 and np.isfinite(sync.coords).all()
     finally:
         engine.shutdown()
+
+
+def test_background_warm_up_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from embed_widget.projection import warm_up_in_background
+
+    monkeypatch.setenv("EMBED_WIDGET_WARM_UP", "0")
+    assert warm_up_in_background() is None

@@ -6,12 +6,12 @@ lazily (importing this package stays fast).
 - :func:`param_schema` / :func:`validate_params`: the single source of truth for parameters.
 - :class:`Projector`: synchronous projection with caches (one per table).
 - :class:`ProjectionEngine`: runs a Projector in one background thread; latest request wins.
-- :func:`warm_up`: pay umap's JIT on tiny data (call it in a thread).
+- :func:`warm_up` / :func:`warm_up_in_background`: pay umap's JIT early, on tiny data.
 """
 
 from __future__ import annotations
 
-from .engine import ProjectionEngine, warm_up
+from .engine import ProjectionEngine, warm_up, warm_up_in_background
 from .projector import Projector
 from .result import Cancelled, ProjectionResult
 from .schema import ALGORITHMS, METRICS, param_schema, validate_params
@@ -26,4 +26,5 @@ __all__ = [
     "param_schema",
     "validate_params",
     "warm_up",
+    "warm_up_in_background",
 ]

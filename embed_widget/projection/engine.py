@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
@@ -175,3 +176,27 @@ def warm_up() -> None:
     for seed in (0, None):  # serial (seeded) and parallel epoch functions
         projector.project("warm-up", data, "umap", {"n_epochs": 50, "random_state": seed})
     import_opentsne()
+
+
+_warm_up_thread: threading.Thread | None = None
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """Start :func:`warm_up` in a daemon thread, once per process; returns that thread.
+
+    ``EMBED_WIDGET_WARM_UP=0`` in the environment turns it off (None is returned).
+    """
+    global _warm_up_thread
+    if os.environ.get("EMBED_WIDGET_WARM_UP", "1") == "0":
+        return None
+    if _warm_up_thread is None:
+
+        def run() -> None:
+            try:
+                warm_up()
+            except Exception:  # a failed warm-up only means the first real fit pays the JIT
+                log.exception("embed_widget warm-up failed")
+
+        _warm_up_thread = threading.Thread(target=run, name="embed_widget-warm-up", daemon=True)
+        _warm_up_thread.start()
+    return _warm_up_thread
