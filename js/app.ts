@@ -179,9 +179,13 @@ export class App {
     const seq = layout.seq ?? 0;
     const animate = !initial && previous !== null && (layout.final === true || seq !== this.lastSeq);
     this.lastSeq = seq;
-    this.root.dataset.points = String(points.x.length);
-    this.root.dataset.final = String(layout.final === true);
-    void this.scatter.setLayout(points, animate);
+    const final = layout.final === true;
+    // The DOM hooks (data-points, data-final, data-seq) describe what is drawn, so set them once it is.
+    void this.scatter.setLayout(points, animate, () => {
+      this.root.dataset.points = String(points.x.length);
+      this.root.dataset.final = String(final);
+      this.root.dataset.seq = String(seq);
+    });
   }
 
   private showColors(colors: Colors): void {

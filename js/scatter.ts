@@ -37,10 +37,14 @@ function releaseRenderer(): void {
 
 export const BACKGROUND = "#ffffff";
 export const TRANSITION_MS = 700;
+/** A press that moved further than this (CSS px) before its release is a drag, not a click. */
+const DRAG_PX = 4;
 
 interface DrawRequest {
   points: Points2D;
   animate: boolean;
+  /** Called once this layout is on screen (not if a newer one replaced it before its turn). */
+  onDrawn?: () => void;
 }
 
 export class Scatter {
@@ -52,6 +56,7 @@ export class Scatter {
   private drawing = false;
   private queued: DrawRequest | null = null;
   private hidden: Uint8Array | null = null;
+  private readonly onMove: (event: MouseEvent) => void;
 
   constructor(container: HTMLElement, events: ScatterEvents) {
     this.canvas = document.createElement("canvas");
@@ -70,6 +75,28 @@ export class Scatter {
       deselectOnDblClick: false,
     });
     this.setLassoMode(false);
+    // regl-scatterplot reads a press released within 2 px of where it began as a click, even after
+    // a whole lasso drawn in between: a lasso closed at its start would then select the one point
+    // under the cursor instead. A press that travelled is a drag, never a click.
+    let pressed: [number, number] | null = null;
+    let travelled = 0;
+    this.canvas.addEventListener("mousedown", (event) => {
+      pressed = [event.clientX, event.clientY];
+      travelled = 0;
+    });
+    this.onMove = (event: MouseEvent) => {
+      if (pressed)
+        travelled = Math.max(travelled, Math.hypot(event.clientX - pressed[0], event.clientY - pressed[1]));
+    };
+    window.addEventListener("mousemove", this.onMove);
+    container.addEventListener(
+      "click",
+      (event) => {
+        if (event.target === this.canvas && travelled > DRAG_PX) event.stopPropagation();
+        pressed = null;
+      },
+      true,
+    );
     this.plot.subscribe("pointOver", (index) => events.onHover(index));
     this.plot.subscribe("pointOut", () => events.onHover(null));
     this.plot.subscribe("select", ({ points }) => events.onSelect(points));
@@ -86,8 +113,8 @@ export class Scatter {
   }
 
   /** Draw a layout; `animate` moves points from where they are (same rows, same order). */
-  setLayout(points: Points2D, animate: boolean): Promise<void> {
-    this.queued = { points, animate };
+  setLayout(points: Points2D, animate: boolean, onDrawn?: () => void): Promise<void> {
+    this.queued = { points, animate, onDrawn };
     return this.flush();
   }
 
@@ -135,6 +162,7 @@ export class Scatter {
   }
 
   destroy(): void {
+    window.removeEventListener("mousemove", this.onMove);
     this.plot.destroy();
     releaseRenderer();
   }
@@ -154,7 +182,7 @@ export class Scatter {
     }
   }
 
-  private async draw({ points, animate }: DrawRequest): Promise<void> {
+  private async draw({ points, animate, onDrawn }: DrawRequest): Promise<void> {
     const n = points.x.length;
     const sameGeometry = this.points === points;
     const canAnimate = animate && this.points !== null && this.points.x.length === n;
@@ -164,7 +192,11 @@ export class Scatter {
       y: points.y,
     };
     if (this.colors.kind === "categorical") data.valueA = this.colors.codes;
-    if (this.colors.kind === "continuous") data.valueB = this.colors.values;
+    if (this.colors.kind === "continuous") {
+      // regl-scatterplot drops valueB unless valueA is given too (it then reads x, y only).
+      data.valueA = new Uint8Array(n);
+      data.valueB = this.colors.values;
+    }
     await this.plot.draw(data, {
       transition: canAnimate,
       transitionDuration: TRANSITION_MS,
@@ -177,6 +209,7 @@ export class Scatter {
     this.points = points;
     this.spatialIndex = this.plot.get("spatialIndex");
     this.applyFilter();
+    onDrawn?.();
   }
 
   private encoding(): Record<string, unknown> {

@@ -8,10 +8,14 @@ regl-scatterplot draws [-1, 1] over the canvas height, centred (the width gets t
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
+import time
 
 import numpy as np
 from ew_jupyter import REPO_ROOT
+from ew_notebook import OpenNotebook
+from ew_page import wait_for
+from ew_widget import EmbedView, pixels_changed
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 FILL = 0.92  # js/layout.ts
@@ -32,7 +36,7 @@ def widget_cell(name: str) -> str:
 
 
 def with_setup(cell: str, setup: str) -> str:
-    """``cell`` with ``setup`` run just before its final ``t`` (e.g. ``t.view.algorithm = "pca"``)."""
+    """``cell`` with ``setup`` (e.g. ``t.view.algorithm = "pca"``) run just before its ``t``."""
     lines = cell.rstrip().splitlines()
     assert lines[-1].strip() == "t", lines[-1]
     return "\n".join([*lines[:-1], setup, "t"])
@@ -59,3 +63,61 @@ def to_screen(xy: np.ndarray, width: float, height: float) -> np.ndarray:
     p = normalize(xy)
     half = height / 2  # regl-scatterplot: [-1, 1] spans the height; x scaled by the same
     return np.column_stack([width / 2 + p[:, 0] * half, height / 2 - p[:, 1] * half])
+
+
+# -- waiting for computations ------------------------------------------------------------------
+
+
+def status_seq(nb: OpenNotebook) -> int:
+    """The request number of the view's current status (0 before any)."""
+    return int(nb.eval_in_kernel("t.view.status.get('seq', 0)"))
+
+
+def wait_done(
+    nb: OpenNotebook, view: EmbedView, algorithm: str, after_seq: int = -1, timeout: float = 60.0
+) -> np.ndarray:
+    """Wait until Python finished a projection with ``algorithm`` (request number > ``after_seq``)
+    and the page drew it (``data-seq``, ``data-final``, status text), then until the canvas is
+    still. Returns the pixels."""
+
+    def python_done() -> int | None:
+        state, algo, seq = nb.eval_in_kernel(
+            "[t.view.status.get(k) for k in ('state', 'algorithm', 'seq')]"
+        )
+        if state == "error":
+            raise AssertionError(f"projection failed: {nb.eval_in_kernel('t.view.status')}")
+        ok = state == "done" and algo == algorithm and (seq or 0) > after_seq
+        return int(seq) if ok else None
+
+    seq = wait_for(python_done, timeout, 0.25, f"{algorithm} projection done in Python")
+    wait_for(
+        lambda: (
+            view.root.get_attribute("data-seq") == str(seq)
+            and view.root.get_attribute("data-final") == "true"
+        ),
+        timeout,
+        0.1,
+        f"final layout {seq} drawn (data-seq, data-final)",
+    )
+    name = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[algorithm]
+    wait_for(
+        lambda: re.fullmatch(rf"{re.escape(name)} · [\d.]+ s", view.status()),
+        15,
+        0.1,
+        f"status text '{name} · <seconds> s'",
+    )
+    return wait_still(view)
+
+
+def wait_still(view: EmbedView, timeout: float = 15.0) -> np.ndarray:
+    """Pixels once two reads 0.3 s apart agree (a 700 ms transition has ended)."""
+    last: list[np.ndarray] = [view.pixels()]
+
+    def still() -> np.ndarray | None:
+        time.sleep(0.3)
+        px = view.pixels()
+        same = pixels_changed(last[0], px) == 0
+        last[0] = px
+        return px if same else None
+
+    return wait_for(still, timeout, 0.0, "canvas still")
