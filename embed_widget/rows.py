@@ -30,18 +30,31 @@ def format_cell(value: object) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
+#: The tooltip shows at most this many values; a last line counts the rest.
+MAX_VALUES = 12
+#: Tooltip order: labels first, then numbers, then vectors and images (one line each).
+_KIND_ORDER = {"categorical": 0, "text": 1, "numeric": 2, "embedding": 3, "image": 4}
+
+
 def row_details(
     table: Table, index: int, first: str | None, image_column: str | None
 ) -> tuple[list[list[str]], bytes | None]:
-    """The row's (name, text) pairs, ``first`` column first, and its image's PNG if it has one."""
+    """The row's (name, text) pairs for the tooltip and its image's PNG if it has one.
+
+    ``first`` (the colour column) leads, then labels, numbers and vectors; at most ``MAX_VALUES``
+    pairs, the last one saying how many columns were left out.
+    """
     if not 0 <= index < len(table):
         raise IndexError(f"row {index} is out of range (the table has {len(table)} rows)")
     row = table.row(index)
-    names = list(row)
-    if first in row:
-        names.remove(first)
-        names.insert(0, first)
-    values = [[name, format_cell(row[name])] for name in names if name != image_column]
+    kinds = table.column_kinds
+    names = sorted(
+        (name for name in row if name != image_column),
+        key=lambda name: (name != first, _KIND_ORDER.get(kinds.get(name, ""), 5)),
+    )
+    values = [[name, format_cell(row[name])] for name in names[:MAX_VALUES]]
+    if len(names) > MAX_VALUES:
+        values.append(["…", f"{len(names) - MAX_VALUES} more columns"])
     cell = row.get(image_column) if image_column else None
     return values, cell.png if isinstance(cell, Image) else None
 

@@ -3,6 +3,9 @@
 import { el } from "./dom";
 import type { RowReply } from "./messages";
 
+/** Rows kept for re-hovering; the oldest go first. */
+export const CACHE_ROWS = 500;
+
 interface RowDetails {
   values: [string, string][];
   imageUrl: string | null;
@@ -28,14 +31,19 @@ export class Tooltip {
       return;
     }
     const known = this.cache.get(index);
-    if (known) this.render(index, known);
-    else if (this.inFlight === null) this.send(index);
+    if (known) {
+      this.render(index, known);
+      return;
+    }
+    this.element.hidden = true; // never show the previous row's values for this point
+    if (this.inFlight === null) this.send(index);
   }
 
   receive(reply: RowReply, buffers: DataView[]): void {
     if (reply.values) {
       const image = reply.image && buffers[0] ? pngUrl(buffers[0]) : null;
       this.cache.set(reply.index, { values: reply.values, imageUrl: image });
+      this.evict();
     }
     this.inFlight = null;
     const wanted = this.wanted;
@@ -49,6 +57,14 @@ export class Tooltip {
   clear(): void {
     for (const details of this.cache.values()) if (details.imageUrl) URL.revokeObjectURL(details.imageUrl);
     this.cache.clear();
+  }
+
+  private evict(): void {
+    while (this.cache.size > CACHE_ROWS) {
+      const [oldest, details] = this.cache.entries().next().value as [number, RowDetails];
+      if (details.imageUrl) URL.revokeObjectURL(details.imageUrl);
+      this.cache.delete(oldest);
+    }
   }
 
   private send(index: number): void {

@@ -274,3 +274,18 @@ def test_nothing_is_computed_before_display_and_settings_merge() -> None:
     assert submitted == ["pca"]
     assert view.projection_frame().attrs["params"]["x_component"] == 2
     view.close()
+
+
+def test_tooltip_values_are_capped_and_ordered() -> None:
+    frame = pd.DataFrame(np.arange(40 * 30, dtype=float).reshape(40, 30))
+    frame.columns = [f"p{i}" for i in range(30)]
+    frame["name"] = [f"item {i}" for i in range(40)]
+    view = EmbeddingView(Table(dataframe=frame), algorithm="pca")
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
+    view._on_message(view, {"type": "row", "index": 2}, [])
+    values = sent[-1][0]["values"]
+    assert values[0] == ["name", "item 2"]  # labels before numbers
+    assert len(values) == 13
+    assert values[-1] == ["…", "19 more columns"]
+    view.close()

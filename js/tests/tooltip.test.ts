@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { Tooltip } from "../tooltip";
+import { CACHE_ROWS, Tooltip } from "../tooltip";
 
 describe("tooltip", () => {
   it("keeps one request in flight and asks only for the newest row after it", () => {
@@ -14,6 +14,31 @@ describe("tooltip", () => {
     expect(tooltip.element.hidden).toBe(false);
     expect(tooltip.element.querySelector("img")).toBeNull();
     expect(tooltip.element.textContent).toContain("<img src=x onerror=alert(1)>");
+  });
+
+  it("hides while an unseen row is fetched, never showing the previous row", () => {
+    const tooltip = new Tooltip(vi.fn());
+    tooltip.hover(1);
+    tooltip.receive({ type: "row", index: 1, values: [["label", "one"]] }, []);
+    expect(tooltip.element.hidden).toBe(false);
+    tooltip.hover(2);
+    expect(tooltip.element.hidden).toBe(true);
+    tooltip.receive({ type: "row", index: 2, values: [["label", "two"]] }, []);
+    expect(tooltip.element.textContent).toContain("two");
+  });
+
+  it("keeps a bounded cache", () => {
+    const request = vi.fn();
+    const tooltip = new Tooltip(request);
+    for (let i = 0; i <= CACHE_ROWS; i++) {
+      tooltip.hover(i);
+      tooltip.receive({ type: "row", index: i, values: [["v", String(i)]] }, []);
+    }
+    request.mockClear();
+    tooltip.hover(CACHE_ROWS);
+    expect(request).not.toHaveBeenCalled();
+    tooltip.hover(0);
+    expect(request).toHaveBeenCalledWith(0);
   });
 
   it("answers from its cache and hides on null", () => {
