@@ -92,7 +92,8 @@ class TableViews:
         return bundle
 
     def _notify_data_changed(self) -> None:
-        """Called by the Table after its data changed: a displayed view recomputes."""
+        """Called by the Table after its data changed: caches go, a displayed view recomputes."""
+        self._projector = None
         if self._view_widget is not None:
             self._view_widget.refresh_soon()
 

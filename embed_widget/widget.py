@@ -156,6 +156,11 @@ class EmbeddingView(anywidget.AnyWidget):
 
     def refresh(self) -> None:
         """Pick up a change of the table's data (rows or columns added)."""
+        # The old data's caches (neighbour graphs, affinities, results) go with the old engine.
+        old, self._engine = self._engine, ProjectionEngine()
+        old.shutdown()
+        if self.selection.size and int(self.selection.max()) >= len(self._table):
+            self.selection = []
         self._sync_table()
         self._request()
 

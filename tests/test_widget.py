@@ -289,3 +289,19 @@ def test_tooltip_values_are_capped_and_ordered() -> None:
     assert len(values) == 13
     assert values[-1] == ["…", "19 more columns"]
     view.close()
+
+
+def test_data_change_drops_the_old_caches() -> None:
+    table = Table(dataframe=blobs(60))
+    table.project("pca")
+    assert table._projector is not None
+    view = table.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    old_engine = view._engine
+    table.add_data(0.0, 0.0, 0.0, 0.0, "group 0", 0.1)
+    assert table._projector is None
+    assert view.wait(30)
+    assert view._engine is not old_engine
+    assert len(view.projection_frame()) == 61
+    view.close()
