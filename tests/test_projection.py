@@ -62,6 +62,21 @@ def test_pca_quality_variance_and_component_switch(digits: np.ndarray) -> None:
     np.testing.assert_array_equal(swapped.coords, r34.coords[:, ::-1])
 
 
+def test_pca_matches_scikit_learn(digits: np.ndarray) -> None:
+    from sklearn.decomposition import PCA
+
+    result = Projector().project("k", digits, "pca", {"x_component": 1, "y_component": 3})
+    reference = PCA(n_components=3, svd_solver="full").fit(digits)
+    expected = reference.transform(digits)[:, [0, 2]]
+    np.testing.assert_allclose(result.coords, expected, atol=1e-3 * np.abs(expected).max())
+    np.testing.assert_allclose(
+        result.info["explained_variance_ratio"][:3], reference.explained_variance_ratio_, rtol=1e-4
+    )
+    # a large offset (no centring in float32 before the sum) must not cost accuracy
+    shifted = Projector().project("k", digits + 1000, "pca", {"x_component": 1, "y_component": 3})
+    np.testing.assert_allclose(shifted.coords, expected, atol=1e-3 * np.abs(expected).max())
+
+
 def test_pca_one_dimensional_embedding_clamps() -> None:
     x = np.arange(20, dtype=np.float32).reshape(-1, 1)
     r = Projector().project("k", x, "pca", {})

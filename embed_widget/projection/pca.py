@@ -11,24 +11,51 @@ from .cache import KeyCache
 from .result import F32, Reporter
 from .schema import MAX_PCA_COMPONENTS
 
+#: Rows per block when accumulating the covariance (keeps the extra memory small).
+_BLOCK = 65_536
+
 
 def decomposition(cache: KeyCache, matrix: np.ndarray) -> tuple[F32, list[float]]:
     """Scores on the top min(10, D, N) components and every component's explained-variance ratio."""
     hit = cache.get("pca", "scores")
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    from sklearn.decomposition import PCA
-
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
-    # covariance_eigh: one D x D eigendecomposition, by far the fastest for tall matrices
-    pca = PCA(n_components=n_comp, svd_solver="covariance_eigh")
-    scores = np.ascontiguousarray(pca.fit_transform(matrix), dtype=np.float32)
-    # zero-variance data gives NaN ratios in sklearn: report 0 instead
-    ratio = [float(v) for v in np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)]
-    out = (scores, ratio)
+    components, variances, mean = _covariance_eigh(matrix)
+    top = components[:, :n_comp]
+    scores = matrix @ top.astype(np.float32) - (mean @ top).astype(np.float32)
+    total = float(variances.sum())
+    ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
+    out = (np.ascontiguousarray(scores, dtype=np.float32), ratio)
     cache.put("pca", "scores", out)
     return out
+
+
+def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Principal axes (D x D, columns by decreasing variance), their variances, the column means.
+
+    The same method as scikit-learn's ``svd_solver="covariance_eigh"`` (one D x D
+    eigendecomposition, the fastest for tall matrices), written out in numpy because importing
+    scikit-learn's PCA costs ~1 s in a fresh kernel: the first picture would wait for it. Signs
+    follow scikit-learn's convention (each axis' largest-magnitude loading is positive), so
+    layouts match it.
+    """
+    n, d = matrix.shape
+    mean = matrix.mean(axis=0, dtype=np.float64)
+    # Centred blocks in float32 (fast BLAS), each block's D x D sum added up in float64.
+    center = mean.astype(matrix.dtype)
+    scatter = np.zeros((d, d), dtype=np.float64)
+    for start in range(0, n, _BLOCK):
+        block = matrix[start : start + _BLOCK] - center
+        scatter += block.T @ block
+    covariance = scatter / max(n - 1, 1)
+    variances, axes = np.linalg.eigh(covariance)
+    order = np.argsort(variances)[::-1]
+    variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
+    signs[signs == 0] = 1.0
+    return axes * signs, variances, mean
 
 
 def run(
