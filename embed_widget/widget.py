@@ -250,6 +250,8 @@ class EmbeddingView(anywidget.AnyWidget):
             matrix = self._embedding_matrix()
             params, notices = validate_params(algorithm, self.params, *matrix.shape)
         except (ValueError, TypeError) as error:
+            with self._lock:
+                self._seq += 1  # a job still running for older settings must not land now
             self._submitted = None
             self.status = {"state": "error", "message": str(error), "notices": []}
             return

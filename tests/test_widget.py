@@ -305,3 +305,19 @@ def test_data_change_drops_the_old_caches() -> None:
     assert view._engine is not old_engine
     assert len(view.projection_frame()) == 61
     view.close()
+
+
+def test_invalid_setting_while_computing_keeps_the_error_and_the_old_view() -> None:
+    table = Table(dataframe=blobs(300))
+    view = table.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    shown = bytes(view._layout["coords"])
+    view.algorithm = "tsne"  # starts a job that takes a while
+    view.params = {"perplexity": 1000}  # out of range: an error, and the t-SNE job must not land
+    assert view.wait(120)
+    assert view.status["state"] == "error"
+    assert "perplexity" in view.status["message"]
+    assert view._layout["coords"] == shown
+    assert view.projection_frame().attrs["algorithm"] == "pca"
+    view.close()
