@@ -57,7 +57,7 @@ export class App {
     this.plotBox.appendChild(this.tooltip.element);
   }
 
-  /** Call once the root is in the document (the plot needs its size). */
+  /** Wire the model to the parts and draw the current state; call once. */
   start(): void {
     this.listen("change:_columns", () => this.buildPickers());
     this.listen("change:_schema", () => this.buildPickers());
