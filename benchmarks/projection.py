@@ -141,6 +141,16 @@ def bench_umap(name: str, x: np.ndarray, r: int) -> None:
     row(name, "umap min_dist (graph reused)", t_md, t_mdp, "umap.UMAP(seed)", ff,
         trust(x, res.coords), None)  # fmt: skip
 
+    warm = [0.35, 0.55, 0.75, 0.95]
+    t_w, res = median_time(
+        lambda i: p.project(
+            "x", x, "umap", {"n_neighbors": 30, "min_dist": warm[i], "start": "previous"}
+        ),
+        r,
+    )
+    row(name, "umap min_dist (warm start)", t_w, t_mdp, "umap.UMAP(seed)", None,
+        trust(x, res.coords), None)  # fmt: skip
+
     ks = [10, 12, 14, 16]
     t_k, res = median_time(lambda i: p.project("x", x, "umap", {"n_neighbors": ks[i]}), r)
     t_kp, _ = median_time(lambda i: plain(i, n_neighbors=ks[i]), r)

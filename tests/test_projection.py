@@ -303,3 +303,31 @@ def test_tsne_perplexity_clamped_on_small_data() -> None:
     r = Projector().project("t", x, "tsne", {"n_iter": 250})
     assert r.params["perplexity"] == 6.33 and "perplexity clamped" in r.notices[0]
     _check_coords(r.coords, 20)
+
+
+def test_umap_start_previous_continues_the_last_layout(digits: np.ndarray) -> None:
+    projector = Projector()
+    first = projector.project("k", digits, "umap", {"min_dist": 0.1})
+    assert first.info["started_from"] == "spectral"
+    fresh = Projector().project("k", digits, "umap", {"min_dist": 0.5})
+    warm = projector.project("k", digits, "umap", {"min_dist": 0.5, "start": "previous"})
+    assert warm.info["started_from"] == "previous"
+    assert warm.info["n_epochs"] == 100
+    assert "previous layout" in warm.info["reused"]
+    t_fresh = trustworthiness(digits, fresh.coords, n_neighbors=10)
+    t_warm = trustworthiness(digits, warm.coords, n_neighbors=10)
+    assert t_warm >= 0.95 and abs(t_warm - t_fresh) <= 0.01
+
+    # the warm start keeps the picture where it was: far closer to the first layout than a fresh fit
+    def spread(a: np.ndarray, b: np.ndarray) -> float:
+        a = (a - a.mean(0)) / a.std(0)
+        b = (b - b.mean(0)) / b.std(0)
+        return float(np.abs(a - b).mean())
+
+    assert spread(warm.coords, first.coords) < spread(fresh.coords, first.coords)
+
+
+def test_umap_start_previous_without_a_previous_layout_starts_fresh(digits: np.ndarray) -> None:
+    result = Projector().project("k", digits[:300], "umap", {"start": "previous", "n_epochs": 200})
+    assert result.info["started_from"] == "spectral"
+    assert result.info["n_epochs"] == 200

@@ -17,6 +17,8 @@ LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 METRICS = ("euclidean", "cosine", "manhattan", "correlation")
 #: PCA components computed once per embedding; component switches are slices of these.
 MAX_PCA_COMPONENTS = 10
+#: Epochs of a UMAP layout that starts from the previous one (start="previous").
+WARM_EPOCHS = 100
 #: Fewest rows each algorithm can lay out: PCA needs two; neighbourhoods (UMAP, t-SNE) four.
 MIN_ROWS = {"pca": 2, "umap": 4, "tsne": 4}
 SEED_MAX = 2**31 - 1
@@ -97,6 +99,11 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
                   min=50, max=1000, step=10, nullable="auto"),
         _seed(),
         _pca_dims(None),
+        ParamSpec("start", "start from", "choice", "spectral",
+                  "spectral: a fresh layout, fully set by the settings and seed. previous: "
+                  f"continue from the last UMAP layout for at most {WARM_EPOCHS} epochs; a slider "
+                  "move answers several times faster, but the picture then depends on the path.",
+                  options=("spectral", "previous")),
     ),
     "tsne": (
         ParamSpec("perplexity", "perplexity", "float", 30.0,

@@ -8,6 +8,9 @@ epochs. The epochs call umap's compiled single-epoch function
 is pinned to >=0.5.7,<0.6 and a test checks the result against ``umap.UMAP``), so every epoch can
 stream a frame and answer a cancel. Same seed and parameters give the same coordinates whether or
 not cached stages were reused. ``random_state=None`` uses the parallel (non-deterministic) epochs.
+
+``start="previous"`` is the one path-dependent option: the layout starts from the last UMAP layout
+of this embedding (any parameters) and runs at most ``WARM_EPOCHS`` epochs on the new graph.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ._lazy import NUMBA_LOCK, import_umap
 from .cache import KeyCache, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
+from .schema import WARM_EPOCHS
 
 INT32_MIN = np.iinfo(np.int32).min + 1
 INT32_MAX = np.iinfo(np.int32).max - 1
@@ -119,12 +123,20 @@ def run(
     x = reduced_matrix(cache, matrix, params["pca_dims"])
     n = x.shape[0]
     n_epochs = params["n_epochs"] or default_epochs(n)
+    previous = cache.get("last", "umap") if params["start"] == "previous" else None
+    if previous is not None and previous.shape == (n, 2):
+        n_epochs = min(n_epochs, WARM_EPOCHS)
     graph = _pruned(fuzzy_graph(cache, x, source, metric, k, rep), n_epochs)
 
     rep.progress(_GRAPH, "initial layout", force=True)
-    emb, rng_state = _initial_layout(
-        cache, x, graph, (source, metric, k, n_epochs, seed), metric, seed, rep
-    )
+    if previous is not None and previous.shape == (n, 2):
+        emb = _scaled(previous)
+        rng_state = np.random.RandomState(seed).randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
+        rep.reused.append("previous layout")
+    else:
+        emb, rng_state = _initial_layout(
+            cache, x, graph, (source, metric, k, n_epochs, seed), metric, seed, rep
+        )
     rep.frame(emb, force=True)
 
     t0 = time.perf_counter()
@@ -132,7 +144,16 @@ def run(
     epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
     _sgd(emb, graph.row, graph.col, epochs_per_sample, n_epochs, a, b, rng_state, seed is None, rep)
     rep.timed("layout", time.perf_counter() - t0)
-    return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b)}
+    cache.put("last", "umap", emb.copy())
+    started = "previous" if "previous layout" in rep.reused else "spectral"
+    return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
+
+
+def _scaled(layout: np.ndarray) -> F32:
+    """A layout rescaled to [0, 10] per axis, as umap scales its initial layouts."""
+    lo, hi = layout.min(axis=0), layout.max(axis=0)
+    out = 10.0 * (layout - lo) / np.where(hi > lo, hi - lo, 1.0)
+    return np.ascontiguousarray(out, dtype=np.float32)
 
 
 def _sgd(
