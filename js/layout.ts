@@ -115,7 +115,7 @@ export function alignTo(previous: Points2D, next: Points2D): Points2D {
 /** Point size in CSS pixels: big for a few points, one pixel for millions. */
 export function pointSize(n: number): number {
   if (n <= 1) return 8;
-  return Math.min(8, Math.max(1.5, 8 - 1.4 * Math.log10(n / 100)));
+  return Math.min(8, Math.max(1.5, 8 - 1.6 * Math.log10(n / 100)));
 }
 
 /** Point opacity: opaque for a few points, translucent for millions so density shows. */
