@@ -47,7 +47,6 @@ export interface RowsReply {
 }
 
 export type ToKernel = RowRequest | CsvRequest | RowsRequest;
-export type FromKernel = RowReply | CsvReply | RowsReply;
 
 export function isRowsReply(message: unknown): message is RowsReply {
   return (

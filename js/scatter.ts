@@ -103,10 +103,6 @@ export class Scatter {
     this.plot.subscribe("deselect", () => events.onSelect([]));
   }
 
-  get count(): number {
-    return this.points ? this.points.x.length : 0;
-  }
-
   /** The layout on screen (or about to be), in the plot's [-1, 1] space. */
   get current(): Points2D | null {
     return this.queued?.points ?? this.points;
