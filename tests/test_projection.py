@@ -77,6 +77,28 @@ def test_pca_matches_scikit_learn(digits: np.ndarray) -> None:
     np.testing.assert_allclose(shifted.coords, expected, atol=1e-3 * np.abs(expected).max())
 
 
+def test_pca_is_precise_over_many_blocks_of_sorted_offset_data() -> None:
+    from sklearn.decomposition import PCA
+
+    # rows sorted by cluster, so the first rows' mean (the shift) is far from the true mean
+    rng = np.random.default_rng(0)
+    centers = rng.normal(0, 20, (3, 16))
+    x = np.concatenate([c + rng.normal(0, 1, (4_000, 16)) for c in centers]) + 1000
+    x = x.astype(np.float32)
+    result = Projector().project("k", x, "pca", {"x_component": 2, "y_component": 3})
+    expected = PCA(n_components=3, svd_solver="full").fit_transform(x.astype(np.float64))[:, 1:]
+    np.testing.assert_allclose(result.coords, expected, atol=1e-3 * np.abs(expected).max())
+
+
+def test_finite_values_whose_sum_overflows_float32_are_accepted() -> None:
+    x = np.full((50, 3), 3e38, dtype=np.float32)
+    x[:, 1] = np.arange(50)
+    assert Projector().project("k", x, "pca", {}).coords.shape == (50, 2)
+    x[49, 2] = np.nan
+    with pytest.raises(ValueError, match="first at row 49"):
+        Projector().project("k", x, "pca", {})
+
+
 def test_pca_one_dimensional_embedding_clamps() -> None:
     x = np.arange(20, dtype=np.float32).reshape(-1, 1)
     r = Projector().project("k", x, "pca", {})

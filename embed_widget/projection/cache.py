@@ -1,8 +1,8 @@
 """Bounded caches: a thread-safe LRU and the per-embedding store of reusable intermediate results.
 
-Bounds (per :class:`KeyCache`, i.e. per embedding key): one PCA decomposition, 2 PCA
-pre-reductions, 3 kNN graphs (one per metric/pre-reduction, each at the largest k asked), 4 UMAP
-fuzzy graphs, 4 UMAP initial layouts, 4 t-SNE affinity sets. Finished results live in the
+Bounds (per :class:`KeyCache`, i.e. per embedding key): one PCA decomposition (and its scores),
+2 PCA pre-reductions, 3 kNN graphs (one per metric/pre-reduction, each at the largest k asked),
+4 UMAP fuzzy graphs, 4 UMAP initial layouts, 4 t-SNE affinity sets. Finished results live in the
 Projector's own LRU (16 entries). A Projector keeps at most ``max_keys`` KeyCaches (LRU).
 """
 
@@ -66,7 +66,7 @@ class KeyCache:
     """Everything reusable computed from one embedding matrix (one caller key)."""
 
     SIZES: ClassVar[dict[str, int]] = {
-        "pca": 1,
+        "pca": 3,  # the axes, the first pair's flag, every axis' scores
         "reduced": 2,
         "knn": 3,
         "graph": 4,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -11,25 +11,49 @@ from .cache import KeyCache
 from .result import F32, Reporter
 from .schema import MAX_PCA_COMPONENTS
 
-#: Rows per block when accumulating the covariance (keeps the extra memory small).
-_BLOCK = 65_536
+#: Rows per block when accumulating the covariance: small enough to stay in the CPU cache
+#: (measured at 50k x 128: 4,096 rows 13 ms, 65,536 rows 15-19 ms).
+_BLOCK = 4_096
+#: Rows whose mean shifts the data before the covariance is accumulated.
+_SHIFT_ROWS = 1_024
 
 
-def decomposition(cache: KeyCache, matrix: np.ndarray) -> tuple[F32, list[float]]:
-    """Scores on the top min(10, D, N) components and every component's explained-variance ratio."""
-    hit = cache.get("pca", "scores")
+class Decomposition(NamedTuple):
+    axes: F32  # D x k principal axes, k = min(10, D, N)
+    centre: F32  # the mean's score on each axis
+    ratio: list[float]  # explained-variance ratio of each axis
+
+
+def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
+    """The top min(10, D, N) principal axes and every one's explained-variance ratio."""
+    hit = cache.get("pca", "axes")
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
     components, variances, mean = _covariance_eigh(matrix)
     top = components[:, :n_comp]
-    scores = matrix @ top.astype(np.float32) - (mean @ top).astype(np.float32)
     total = float(variances.sum())
     ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
-    out = (np.ascontiguousarray(scores, dtype=np.float32), ratio)
-    cache.put("pca", "scores", out)
+    out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio)
+    cache.put("pca", "axes", out)
     return out
+
+
+def scores(cache: KeyCache, matrix: np.ndarray, dec: Decomposition, cols: list[int]) -> F32:
+    """The rows' scores on axes ``cols`` (0-based).
+
+    The first request projects on its two axes only (the first picture waits for nothing more);
+    the first switch projects on all of them once, so every later switch is a slice.
+    """
+    every = cache.get("pca", "scores")
+    if every is None and cache.get("pca", "first") is None:
+        cache.put("pca", "first", True)
+        return (matrix @ dec.axes[:, cols]) - dec.centre[cols]
+    if every is None:
+        every = (matrix @ dec.axes) - dec.centre
+        cache.put("pca", "scores", every)
+    return np.ascontiguousarray(every[:, cols])
 
 
 def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -42,14 +66,26 @@ def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     layouts match it.
     """
     n, d = matrix.shape
-    mean = matrix.mean(axis=0, dtype=np.float64)
-    # Centred blocks in float32 (fast BLAS), each block's D x D sum added up in float64.
-    center = mean.astype(matrix.dtype)
-    scatter = np.zeros((d, d), dtype=np.float64)
+    # One pass over cache-sized blocks, shifted by an estimate of the mean so float32 BLAS keeps
+    # its precision (data offset by 1000 keeps its small variances); the shift's distance from the
+    # true mean is corrected exactly below. No N x D centred copy, no separate pass for the mean.
+    head = matrix[:_SHIFT_ROWS].astype(np.float64)
+    shift = head.mean(axis=0)
+    if np.all(np.abs(shift) <= head.std(axis=0)):
+        shift[:] = 0.0  # already about centred: float32 keeps its precision without a shifted copy
+    shift = shift.astype(matrix.dtype)
+    centred = not shift.any()
+    ones = np.ones(min(n, _BLOCK), dtype=matrix.dtype)
+    buffer = np.empty((min(n, _BLOCK), d), dtype=matrix.dtype)
+    sums, scatter = np.zeros(d), np.zeros((d, d))
     for start in range(0, n, _BLOCK):
-        block = matrix[start : start + _BLOCK] - center
+        rows = matrix[start : start + _BLOCK]
+        block = rows if centred else np.subtract(rows, shift, out=buffer[: rows.shape[0]])
+        sums += ones[: block.shape[0]] @ block
         scatter += block.T @ block
-    covariance = scatter / max(n - 1, 1)
+    offset = sums / n  # the true mean minus the shift
+    covariance = (scatter - n * np.outer(offset, offset)) / max(n - 1, 1)
+    mean = shift + offset
     variances, axes = np.linalg.eigh(covariance)
     order = np.argsort(variances)[::-1]
     variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
@@ -63,12 +99,11 @@ def run(
 ) -> tuple[F32, dict[str, Any]]:
     """PCA coordinates for ``x_component`` / ``y_component`` (1-based)."""
     t0 = time.perf_counter()
-    if cache.get("pca", "scores") is not None:
+    if cache.get("pca", "axes") is not None:
         rep.reused.append("decomposition")
     else:
         rep.progress(0.0, "PCA", force=True)
-    scores, ratio = decomposition(cache, matrix)
+    dec = decomposition(cache, matrix)
+    coords = scores(cache, matrix, dec, [params["x_component"] - 1, params["y_component"] - 1])
     rep.timed("pca", time.perf_counter() - t0)
-    cols = [params["x_component"] - 1, params["y_component"] - 1]
-    coords = np.ascontiguousarray(scores[:, cols])
-    return coords, {"explained_variance_ratio": ratio}
+    return coords, {"explained_variance_ratio": dec.ratio}

@@ -38,14 +38,19 @@ def as_matrix(matrix: object) -> np.ndarray:
 
 def check_values(matrix: np.ndarray) -> None:
     """ValueError for NaN/inf (naming the first bad row) or rows that are all identical."""
-    finite = np.isfinite(matrix).all(axis=1)
-    if not finite.all():
-        bad = np.flatnonzero(~finite)
-        raise ValueError(
-            f"the embedding has NaN or infinite values in {bad.size} row(s), first at row "
-            f"{int(bad[0])}; only finite numbers can be projected"
-        )
-    if not (matrix != matrix[0]).any():
+    # Fast paths first (a whole-matrix sum, the first rows): a full N x D boolean pass costs more
+    # than a PCA of the data.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = matrix.sum()
+    if not np.isfinite(total):  # NaN/inf, or only a float32 overflow of finite values
+        finite = np.isfinite(matrix).all(axis=1)
+        if not finite.all():
+            bad = np.flatnonzero(~finite)
+            raise ValueError(
+                f"the embedding has NaN or infinite values in {bad.size} row(s), first at row "
+                f"{int(bad[0])}; only finite numbers can be projected"
+            )
+    if not (matrix[:64] != matrix[0]).any() and not (matrix != matrix[0]).any():
         raise ValueError(
             f"all {matrix.shape[0]} embedding rows are identical: there is nothing to project"
         )
