@@ -187,8 +187,9 @@ def bench_tsne(name: str, x: np.ndarray, r: int, sklearn_max: int) -> None:
     def plain(i: int, **kw: Any) -> np.ndarray:
         return np.asarray(openTSNE.TSNE(random_state=42, n_jobs=1, **kw).fit(x))
 
-    t_plain, yp = median_time(plain, r)
-    t_ours, res = median_time(lambda i: Projector().project("x", x, "tsne", {}), r)
+    t_ours, t_plain, res, yp = paired_medians(
+        lambda i: Projector().project("x", x, "tsne", {}), plain, r
+    )
     ff = first_frame(x, "tsne", {}, Projector())
     row(name, "tsne fresh", t_ours, t_plain, "openTSNE.TSNE", ff, trust(x, res.coords),
         trust(x, yp))  # fmt: skip
@@ -199,14 +200,26 @@ def bench_tsne(name: str, x: np.ndarray, r: int, sklearn_max: int) -> None:
     p = Projector()
     p.project("x", x, "tsne", {})
     lrs = [100.0, 200.0, 400.0, 800.0]
-    t_lr, res = median_time(lambda i: p.project("x", x, "tsne", {"learning_rate": lrs[i]}), r)
-    t_lrp, _ = median_time(lambda i: plain(i, learning_rate=lrs[i]), r)
+    t_lr, t_lrp, res, _ = paired_medians(
+        lambda i: p.project("x", x, "tsne", {"learning_rate": lrs[i]}),
+        lambda i: plain(i, learning_rate=lrs[i]),
+        r,
+    )
     row(name, "tsne learning_rate (affinities reused)", t_lr, t_lrp, "openTSNE.TSNE", None,
         trust(x, res.coords), None)  # fmt: skip
     perps = [20.0, 22.0, 24.0, 26.0]
-    t_p, res = median_time(lambda i: p.project("x", x, "tsne", {"perplexity": perps[i]}), r)
-    t_pp, _ = median_time(lambda i: plain(i, perplexity=perps[i]), r)
+    t_p, t_pp, res, _ = paired_medians(
+        lambda i: p.project("x", x, "tsne", {"perplexity": perps[i]}),
+        lambda i: plain(i, perplexity=perps[i]),
+        r,
+    )
     row(name, "tsne perplexity down (kNN sliced)", t_p, t_pp, "openTSNE.TSNE", None,
+        trust(x, res.coords), None)  # fmt: skip
+    warm = [21.0, 23.0, 25.0, 27.0]
+    t_w, res = median_time(
+        lambda i: p.project("x", x, "tsne", {"perplexity": warm[i], "start": "previous"}), r
+    )
+    row(name, "tsne perplexity (warm start)", t_w, t_pp, "openTSNE.TSNE", None,
         trust(x, res.coords), None)  # fmt: skip
 
 

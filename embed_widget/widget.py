@@ -22,6 +22,7 @@ from .projection import (
     ALGORITHMS,
     ProjectionEngine,
     ProjectionResult,
+    check_params,
     param_schema,
     validate_params,
     warm_up_in_background,
@@ -38,6 +39,10 @@ STATIC = pathlib.Path(__file__).parent / "static"
 DEFAULT_ALGORITHM = "umap"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
+
+
+class InvalidSetting(traitlets.TraitError, ValueError):
+    """A setting made from Python that the table or the parameter schema does not allow."""
 
 
 class EmbeddingView(anywidget.AnyWidget):
@@ -85,6 +90,8 @@ class EmbeddingView(anywidget.AnyWidget):
 
     _colors = traitlets.Dict().tag(sync=True)
     """Colour encoding from :func:`embed_widget.colors.color_encoding`."""
+
+    _from_frontend = False
 
     def __init__(self, table: Table, **kwargs: Any) -> None:
         self._table = table
@@ -199,13 +206,49 @@ class EmbeddingView(anywidget.AnyWidget):
         assert self._matrix is not None
         return self._matrix
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        # Settings from the widget's own controls are checked when the request is made and any
+        # error shows in the widget (an exception here would only reach the kernel's log);
+        # settings from Python code are checked by the validators below, and raise.
+        self._from_frontend = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self._from_frontend = False
+
+    @traitlets.validate("params")
+    def _check_params(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        value = dict(proposal["value"])
+        if not self._from_frontend:
+            try:
+                check_params(self.algorithm, value)
+            except ValueError as error:
+                raise InvalidSetting(str(error)) from None
+        return value
+
+    @traitlets.validate("embedding", "color_by", "image_column")
+    def _check_columns(self, proposal: dict[str, Any]) -> Any:
+        value, name = proposal["value"], proposal["trait"].name
+        if self._from_frontend or value is None:
+            return value
+        kinds = self._table.column_kinds
+        unknown = [c for c in ([value] if isinstance(value, str) else value) if c not in kinds]
+        if unknown:
+            raise InvalidSetting(
+                f"{name}: no column named {', '.join(map(repr, unknown))}; "
+                f"the table has {', '.join(map(repr, kinds))}"
+            )
+        if name == "image_column" and kinds[value] != "image":
+            raise InvalidSetting(
+                f"image_column: {value!r} is a {kinds[value]} column, not an image column"
+            )
+        return value
+
     @traitlets.validate("algorithm")
     def _check_algorithm(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).lower()
         if value not in ALGORITHMS:
-            raise traitlets.TraitError(
-                f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}"
-            )
+            raise InvalidSetting(f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}")
         return value
 
     @traitlets.observe("algorithm")

@@ -349,6 +349,38 @@ def test_umap_start_previous_continues_the_last_layout(digits: np.ndarray) -> No
     assert spread(warm.coords, first.coords) < spread(fresh.coords, first.coords)
 
 
+def test_tsne_start_previous_continues_the_last_layout(digits: np.ndarray) -> None:
+    projector = Projector()
+    first = projector.project("k", digits, "tsne", {"perplexity": 30})
+    assert first.info["started_from"] == "pca"
+    fresh = Projector().project("k", digits, "tsne", {"perplexity": 15})
+    warm = projector.project("k", digits, "tsne", {"perplexity": 15, "start": "previous"})
+    assert warm.info["started_from"] == "previous" and warm.info["n_iter"] == 250
+    assert "previous layout" in warm.info["reused"]
+    t_fresh = trustworthiness(digits, fresh.coords, n_neighbors=10)
+    t_warm = trustworthiness(digits, warm.coords, n_neighbors=10)
+    assert t_warm >= 0.95 and abs(t_warm - t_fresh) <= 0.01
+    # continued, not restarted: the warm layout stays closer to the one it started from
+    moved = np.linalg.norm(warm.coords - first.coords, axis=1).mean()
+    assert moved < np.linalg.norm(fresh.coords - first.coords, axis=1).mean()
+
+
+def test_start_previous_continues_from_the_layout_last_returned(digits: np.ndarray) -> None:
+    # A -> B -> A (from the result cache) -> warm start: continues from A, the one on screen
+    p = Projector()
+    x = digits[:400]
+    a = p.project("k", x, "tsne", {"perplexity": 10, "n_iter": 300}).coords
+    b = p.project("k", x, "tsne", {"perplexity": 20, "n_iter": 300, "random_state": 1}).coords
+    assert p.project("k", x, "tsne", {"perplexity": 10, "n_iter": 300}).info["cached"]
+    warm = p.project("k", x, "tsne", {"perplexity": 12, "start": "previous", "n_iter": 300})
+    assert warm.info["started_from"] == "previous"
+
+    def apart(u: np.ndarray, v: np.ndarray) -> float:  # t-SNE keeps expanding: compare shapes
+        return float(np.abs((u - u.mean(0)) / u.std(0) - (v - v.mean(0)) / v.std(0)).mean())
+
+    assert apart(warm.coords, a) < 0.5 * apart(warm.coords, b)
+
+
 def test_umap_start_previous_without_a_previous_layout_starts_fresh(digits: np.ndarray) -> None:
     result = Projector().project("k", digits[:300], "umap", {"start": "previous", "n_epochs": 200})
     assert result.info["started_from"] == "spectral"

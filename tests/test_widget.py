@@ -84,15 +84,38 @@ def test_algorithm_set_alone_resets_params_and_recomputes(view: EmbeddingView) -
     assert view.params == {"x_component": 2, "y_component": 3}
 
 
-def test_invalid_param_shows_error_and_keeps_previous_layout(view: EmbeddingView) -> None:
+def test_invalid_param_from_the_controls_shows_error_and_keeps_previous_layout(
+    view: EmbeddingView,
+) -> None:
     before = bytes(view._layout["coords"])
-    view.params = {"x_component": 99}
+    view.set_state({"params": {"x_component": 99}})  # as the frontend's controls write it
     assert view.status["state"] == "error"
     assert "x_component" in view.status["message"]
     assert view._layout["coords"] == before
-    view.params = {"no_such_param": 1}
+    view.set_state({"params": {"no_such_param": 1}})
     assert "no_such_param" in view.status["message"]
     assert view._layout["coords"] == before
+
+
+def test_invalid_setting_from_python_raises_and_changes_nothing(view: EmbeddingView) -> None:
+    before, params = bytes(view._layout["coords"]), dict(view.params)
+    with pytest.raises(ValueError, match=r"'x_component' got 99; expected an integer from 1 to 10"):
+        view.params = {"x_component": 99}
+    with pytest.raises(ValueError, match="allowed: x_component, y_component"):
+        view.params = {"n_neighbors": 5}  # a UMAP parameter while showing PCA
+    table_has = "the table has 'a', 'b', 'c', 'd', 'label', 'score'"
+    with pytest.raises(ValueError, match=f"embedding: no column named 'nope'; {table_has}"):
+        view.embedding = ["a", "nope"]
+    with pytest.raises(ValueError, match="color_by: no column named 'colour'"):
+        view.color_by = "colour"
+    with pytest.raises(ValueError, match="'label' is a categorical column, not an image column"):
+        view.image_column = "label"
+    with pytest.raises(ValueError, match="algorithm must be one of"):
+        view.algorithm = "lda"
+    assert view.params == params and view.embedding == ["a", "b", "c", "d", "score"]
+    assert view._layout["coords"] == before and view.status["state"] == "done"
+    view.params = {"x_component": 2, "y_component": 1}  # a valid one still goes through
+    assert view.wait(30) and view.status["state"] == "done"
 
 
 def test_empty_embedding_is_a_readable_error(view: EmbeddingView) -> None:
@@ -129,7 +152,7 @@ def test_colors_categorical_and_continuous(view: EmbeddingView) -> None:
 
 
 def test_color_by_unknown_column_is_an_error_that_keeps_the_plot(view: EmbeddingView) -> None:
-    view.color_by = "nope"
+    view.set_state({"color_by": "nope"})  # e.g. a column the controls still listed
     assert view.status["state"] == "error"
     assert "nope" in view.status["message"]
     assert coords(view).shape == (120, 2)
@@ -314,7 +337,8 @@ def test_invalid_setting_while_computing_keeps_the_error_and_the_old_view() -> N
     assert view.wait(30)
     shown = bytes(view._layout["coords"])
     view.algorithm = "tsne"  # starts a job that takes a while
-    view.params = {"perplexity": 1000}  # out of range: an error, and the t-SNE job must not land
+    view.set_state({"params": {"perplexity": 1000}})  # from the controls: an error, and the
+    # t-SNE job already running must not land
     assert view.wait(120)
     assert view.status["state"] == "error"
     assert "perplexity" in view.status["message"]

@@ -72,7 +72,7 @@ class KeyCache:
         "graph": 4,
         "init": 4,
         "affinity": 4,
-        "last": 1,  # the last UMAP layout, for start="previous"
+        "last": 2,  # the last UMAP and t-SNE layouts shown, for start="previous"
     }
 
     def __init__(self, shape: tuple[int, ...]) -> None:

@@ -56,6 +56,13 @@ def check_values(matrix: np.ndarray) -> None:
         )
 
 
+def _remember_layout(cache: KeyCache, algorithm: str, coords: F32) -> None:
+    """Keep the layout last returned for UMAP / t-SNE: where ``start="previous"`` continues from,
+    also when that layout came from the result cache."""
+    if algorithm in ("umap", "tsne"):
+        cache.put("last", algorithm, coords)
+
+
 class Projector:
     """Synchronous projections with caches, one Projector per table.
 
@@ -141,6 +148,7 @@ class Projector:
         hit = self._results.get(rkey)
         if hit is not None:
             info = {**hit.info, "cached": True}
+            _remember_layout(cache, algorithm, hit.coords)
             return replace(hit, notices=notices, info=info, seconds=time.perf_counter() - t0)
 
         rep = Reporter(on_progress, on_frame, should_stop)
@@ -156,6 +164,7 @@ class Projector:
             # a layout that collapsed to a point must not pass for a result
             raise RuntimeError(f"{algorithm} collapsed every point to one place for {effective}")
         coords.flags.writeable = False
+        _remember_layout(cache, algorithm, coords)
         info.update(reused=rep.reused, timings=rep.timings, cached=False)
         result = ProjectionResult(
             coords, algorithm, effective, notices, info, time.perf_counter() - t0

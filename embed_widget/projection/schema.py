@@ -19,9 +19,12 @@ METRICS = ("euclidean", "cosine", "manhattan", "correlation")
 MAX_PCA_COMPONENTS = 10
 #: Epochs of a UMAP layout that starts from the previous one (start="previous").
 WARM_EPOCHS = 100
+#: Iterations of a t-SNE layout that starts from the previous one (start="previous").
+WARM_ITERATIONS = 250
 #: Fewest rows each algorithm can lay out: PCA needs two; neighbourhoods (UMAP, t-SNE) four.
 MIN_ROWS = {"pca": 2, "umap": 4, "tsne": 4}
 SEED_MAX = 2**31 - 1
+_ANY_SIZE = 2**31 - 1  # a data size that no parameter is clamped to
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,12 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         _metric("Distance between embedding vectors used for the affinities."),
         _seed(),
         _pca_dims(50),
+        ParamSpec("start", "start from", "choice", "pca",
+                  "pca: a fresh layout from the principal components, fully set by the settings "
+                  "and seed. previous: continue from the last t-SNE layout for at most "
+                  f"{WARM_ITERATIONS} iterations, without early exaggeration; a slider move "
+                  "answers several times faster, but the picture then depends on the path.",
+                  options=("pca", "previous")),
     ),
 }  # fmt: skip
 
@@ -231,6 +240,11 @@ def _describe(spec: ParamSpec) -> str:
 
 def _fmt(x: float | None) -> str:
     return "?" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+
+
+def check_params(algorithm: str, params: Mapping[str, object]) -> None:
+    """Raise ValueError for an unknown name or a value outside the schema, whatever the data."""
+    validate_params(algorithm, params, _ANY_SIZE, _ANY_SIZE)
 
 
 def validate_params(

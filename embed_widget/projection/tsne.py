@@ -5,6 +5,8 @@ largest k asked), the affinities from openTSNE's ``joint_probabilities_nn``; the
 openTSNE's two phases (early exaggeration with momentum 0.5 for the first 250 iterations, then
 momentum 0.8), with a callback every few iterations that streams a frame and answers a cancel.
 Same seed and parameters give the same coordinates whether or not the affinities were reused.
+``start="previous"`` is the one path-dependent option: the layout continues from the last t-SNE
+layout of this embedding for at most ``WARM_ITERATIONS`` iterations, without early exaggeration.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from .cache import KeyCache, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
+from .schema import WARM_ITERATIONS
 
 EARLY_EXAGGERATION_ITER = 250
 CALLBACK_EVERY = 5
@@ -81,10 +84,17 @@ def run(
 
     rep.progress(_AFF, "initial layout", force=True)
     t0 = time.perf_counter()
-    init = initialization.pca(x, 2, random_state=seed)
+    previous = cache.get("last", "tsne") if params["start"] == "previous" else None
+    if previous is not None and previous.shape == (n, 2):
+        # already spread out: no early exaggeration, a few hundred iterations settle it
+        init = previous.astype(np.float64)
+        total, ee_iter = min(params["n_iter"], WARM_ITERATIONS), 0
+        rep.reused.append("previous layout")
+    else:
+        init = initialization.pca(x, 2, random_state=seed)
+        total = params["n_iter"]
+        ee_iter = min(EARLY_EXAGGERATION_ITER, total)
     rep.frame(init, force=True)
-    total = params["n_iter"]
-    ee_iter = min(EARLY_EXAGGERATION_ITER, total)
     lr = params["learning_rate"]
     # "auto" as openTSNE (N / exaggeration) but at least 50: below ~600 rows openTSNE's own
     # auto rate is so small that the layout collapses to a point (seen at 20 rows)
@@ -103,10 +113,11 @@ def run(
         init, aff, negative_gradient_method="auto", random_state=seed, n_jobs=n_jobs(),
         callbacks=callback, callbacks_every_iters=CALLBACK_EVERY,
     )  # fmt: skip
-    emb.optimize(
-        n_iter=ee_iter, exaggeration=params["early_exaggeration"], momentum=0.5,
-        learning_rate=lr_early, inplace=True, propagate_exception=True,
-    )  # fmt: skip
+    if ee_iter:
+        emb.optimize(
+            n_iter=ee_iter, exaggeration=params["early_exaggeration"], momentum=0.5,
+            learning_rate=lr_early, inplace=True, propagate_exception=True,
+        )  # fmt: skip
     done = ee_iter
     if total > ee_iter:
         emb.optimize(
@@ -118,4 +129,6 @@ def run(
     kl = getattr(emb, "kl_divergence", None)
     info: dict[str, Any] = {"kl_divergence": None if kl is None else float(kl)}
     info["neighbors"] = n_neighbors_for(params["perplexity"], n)
+    info["started_from"] = "previous" if "previous layout" in rep.reused else "pca"
+    info["n_iter"] = total
     return np.asarray(emb, dtype=np.float32), info

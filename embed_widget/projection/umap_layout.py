@@ -144,7 +144,6 @@ def run(
     epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
     _sgd(emb, graph.row, graph.col, epochs_per_sample, n_epochs, a, b, rng_state, seed is None, rep)
     rep.timed("layout", time.perf_counter() - t0)
-    cache.put("last", "umap", emb.copy())
     started = "previous" if "previous layout" in rep.reused else "spectral"
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
 
