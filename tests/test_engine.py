@@ -176,3 +176,49 @@ def test_background_warm_up_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setenv("EMBED_WIDGET_WARM_UP", "0")
     assert warm_up_in_background() is None
+
+
+def test_a_job_waiting_for_an_import_gives_up_the_worker_at_once(
+    engine: ProjectionEngine, blobs: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `import umap` cannot be interrupted: a PCA request made meanwhile must not wait for it
+    from embed_widget.projection import _lazy, umap_layout
+
+    release = threading.Event()
+
+    def slow_import_umap() -> object:
+        release.wait(30)
+        return _lazy.import_umap()
+
+    monkeypatch.setattr(umap_layout, "import_umap", slow_import_umap)
+    pca_done, umap_done = threading.Event(), threading.Event()
+    engine.submit("k", blobs, "umap", {}, on_done=lambda r: umap_done.set())
+    time.sleep(0.2)  # the UMAP job is now waiting for the import
+    engine.submit("k", blobs, "pca", {}, on_done=lambda r: pca_done.set())
+    assert pca_done.wait(20), "PCA waited for the import"
+    assert not release.is_set()  # ... which is still running
+    release.set()
+    assert engine.wait(30) and not umap_done.is_set()  # the superseded UMAP never lands
+
+
+def test_an_import_error_reaches_the_job_and_a_later_job_retries(
+    engine: ProjectionEngine, blobs: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embed_widget.projection import _lazy, umap_layout
+
+    calls: list[int] = []
+
+    def broken_import_umap() -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ImportError("umap is broken here")
+        return _lazy.import_umap()
+
+    monkeypatch.setattr(umap_layout, "import_umap", broken_import_umap)
+    errors: list[BaseException] = []
+    engine.submit("k", blobs, "umap", {"n_epochs": 50}, on_error=errors.append)
+    assert engine.wait(60)
+    assert len(errors) == 1 and "umap is broken here" in str(errors[0])
+    done: list[ProjectionResult] = []
+    engine.submit("k", blobs, "umap", {"n_epochs": 50}, on_done=done.append)
+    assert engine.wait(120) and len(done) == 1 and len(calls) >= 2  # retried

@@ -10,12 +10,14 @@ opt out. The patch is undone right after the import, so other numba users are no
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import sys
 import threading
 import warnings
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -24,6 +26,10 @@ _lock = threading.Lock()
 #: fallback "workqueue" threading layer aborts the process when two threads launch parallel
 #: kernels at once (e.g. the engine's worker and a synchronous ``Table.project`` call).
 NUMBA_LOCK = threading.RLock()
+_POLL_S = 0.05
+_imports_lock = threading.Lock()  # not _lock: that one is held for the whole of import_umap
+_import_threads: dict[str, threading.Thread] = {}
+_import_errors: dict[str, BaseException] = {}
 
 
 def _cache_default(fn: Any) -> Any:
@@ -62,3 +68,50 @@ def import_umap() -> ModuleType:
 def import_opentsne() -> ModuleType:
     """Import openTSNE (compiled with Cython: no JIT to pay)."""
     return importlib.import_module("openTSNE")
+
+
+def wait_for_import(importer: Callable[[], ModuleType], check: Callable[[], None]) -> None:
+    """Run ``importer`` once, in its own thread, and wait for it while calling ``check``.
+
+    An import cannot be interrupted (``import umap``: ~0.7 s, ~14 s in a machine's first kernel).
+    Waiting for it here instead of importing on the engine's worker lets a superseded job give
+    up the worker at once (``check`` raises Cancelled), so e.g. a switch to PCA answers while
+    umap still loads. An import error is raised to every waiter, and a later call retries.
+    """
+    name = importer.__name__
+    with _imports_lock:
+        thread = _import_threads.get(name)
+        if thread is None:
+            thread = threading.Thread(
+                target=_run_import, args=(importer,), name=f"embed_widget-{name}", daemon=True
+            )
+            _import_threads[name] = thread
+            thread.start()
+    while thread.is_alive():
+        check()
+        thread.join(_POLL_S)
+    with _imports_lock:
+        error = _import_errors.get(name)
+        if error is not None and _import_threads.get(name) is thread:
+            del _import_threads[name], _import_errors[name]
+    if error is not None:
+        raise error
+
+
+def _run_import(importer: Callable[[], ModuleType]) -> None:
+    try:
+        importer()
+    except BaseException as error:  # handed to the waiting job
+        _import_errors[importer.__name__] = error
+
+
+@contextlib.contextmanager
+def numba_section(check: Callable[[], None]) -> Iterator[None]:
+    """Hold :data:`NUMBA_LOCK`, calling ``check`` while another thread holds it (e.g. the
+    warm-up compiling umap), so a superseded job does not queue behind it."""
+    while not NUMBA_LOCK.acquire(timeout=_POLL_S):
+        check()
+    try:
+        yield
+    finally:
+        NUMBA_LOCK.release()

@@ -65,7 +65,7 @@ def nearest_neighbors(
         method = "exact"
     else:
         rep.progress(lo, "nearest neighbours (NN-descent)", force=True)
-        idx, dist = _nndescent(x, k, metric)
+        idx, dist = _nndescent(x, k, metric, rep)
         method = "nndescent"
     idx, dist = _self_first(idx, dist)
     rep.timed("nearest neighbours", time.perf_counter() - t0)
@@ -90,17 +90,18 @@ def _exact(
     return idx, dist
 
 
-def _nndescent(x: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
-    from ._lazy import NUMBA_LOCK, import_umap
+def _nndescent(x: np.ndarray, k: int, metric: str, rep: Reporter) -> tuple[np.ndarray, np.ndarray]:
+    from ._lazy import import_umap, numba_section, wait_for_import
 
-    import_umap()  # numba cache defaults must be in place before pynndescent compiles
+    # numba's cache defaults (set while umap is imported) must be in place before pynndescent
+    wait_for_import(import_umap, rep.check)
     from pynndescent import NNDescent
 
     n = x.shape[0]
     # umap-learn's own settings for NN-descent (umap_.nearest_neighbors)
     n_trees = min(64, 5 + round(n**0.5 / 20.0))
     n_iters = max(5, round(np.log2(n)))
-    with NUMBA_LOCK:
+    with numba_section(rep.check):
         index = NNDescent(
             x, n_neighbors=k, metric=metric, n_trees=n_trees, n_iters=n_iters,
             max_candidates=60, random_state=0, low_memory=True, compressed=True,

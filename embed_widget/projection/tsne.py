@@ -68,9 +68,9 @@ def run(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """t-SNE coordinates for validated ``params``; streams frames through ``rep``."""
-    from ._lazy import import_opentsne
+    from ._lazy import import_opentsne, wait_for_import
 
-    import_opentsne()
+    wait_for_import(import_opentsne, rep.check)
     from openTSNE import TSNEEmbedding, initialization
     from openTSNE.affinity import Affinities
 
