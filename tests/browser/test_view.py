@@ -85,6 +85,20 @@ def test_choosing_tsne_recomputes(open_notebook: OpenNotebookFn) -> None:
     assert pixels_changed(before_px, after_px) > 2000
     assert view.root.get_attribute("data-points") == "1797"
 
+    # "start from: previous": the next perplexity continues from the layout on screen
+    seq = status_seq(nb)
+    view.at('select[data-param="start"]').first.select_option(label="previous")
+    wait_for(
+        lambda: nb.eval_in_kernel("t.view.params.get('start')") == "previous", 10, message="start"
+    )
+    continued = wait_done(nb, view, "tsne", after_seq=seq, timeout=90)
+    seq = status_seq(nb)
+    view.set_param("perplexity", 15)
+    warm_px = wait_done(nb, view, "tsne", after_seq=seq, timeout=90)
+    assert nb.eval_in_kernel("t.view.status['info']['started_from']") == "previous"
+    assert nb.eval_in_kernel("t.projection.attrs['params']['perplexity']") == 15
+    assert pixels_changed(continued, warm_px) > 500
+
 
 def test_n_neighbors_slider_recomputes_umap(open_notebook: OpenNotebookFn) -> None:
     nb = open_digits(open_notebook, algorithm=None)  # the default for 1,797 rows: UMAP
