@@ -318,3 +318,41 @@ def _stack_vectors(arr: Array) -> Array | None:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
+
+#: A str column is "text" (not categorical) past this many distinct values *and* when more than
+#: half its rows are distinct: labels repeat, free text does not.
+TEXT_MIN_DISTINCT = 50
+
+
+def n_distinct(col: Column) -> int:
+    """Distinct non-missing values in a 1-D column."""
+    return int(pd.unique(col.values[~col.missing_mask()]).shape[0])
+
+
+def column_kind(col: Column) -> Kind:
+    """What the column is for: an embedding, a numeric value, categories, free text or images."""
+    if col.type == "vector":
+        return "embedding"
+    if col.type == "image":
+        return "image"
+    if col.type == "number":
+        return "numeric"
+    if col.type == "str":
+        distinct = n_distinct(col)
+        if distinct > TEXT_MIN_DISTINCT and distinct > len(col.values) / 2:
+            return "text"
+    return "categorical"
+
+
+def cell_value(col: Column, i: int) -> object:
+    """Row ``i``'s cell as a plain Python value (None when missing; vectors as numpy arrays)."""
+    if col.type == "vector":
+        missing = col.missing is not None and bool(col.missing[i])
+        return None if missing else np.array(col.values[i])
+    value = col.values[i]
+    if col.type == "number":
+        return None if np.isnan(value) else value.item()
+    return value.item() if isinstance(value, np.generic) else value

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import categories
-from .columns import Array, CellType, Column, check_cell, empty_column, from_cells
+from .columns import (
+    Array,
+    CellType,
+    Column,
+    Kind,
+    cell_value,
+    check_cell,
+    column_kind,
+    empty_column,
+    from_cells,
+    n_distinct,
+)
 from .ingest import (
     column_from_values,
     column_names,
@@ -21,11 +32,6 @@ from .ingest import (
 from .matrix import bad_rows, fill, invalid_message, not_numeric
 from .viewing import TableViews
 
-Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
-
-#: A str column is "text" (not categorical) past this many distinct values *and* when more than
-#: half its rows are distinct: labels repeat, free text does not.
-TEXT_MIN_DISTINCT = 50
 #: The default colour column is the first categorical column with at most this many categories.
 MAX_COLOR_CATEGORIES = 50
 
@@ -212,14 +218,14 @@ class Table(TableViews):
         col = self._column(name)
         if convert_to == "numpy":
             return np.array(col.values)
-        return [_cell(col, i) for i in range(self._n)]
+        return [cell_value(col, i) for i in range(self._n)]
 
     def row(self, index: int) -> dict[str, object]:
         """One row's cells by column name (missing cells are None, vectors 1-D float32 arrays)."""
         if not -self._n <= index < self._n:
             raise IndexError(f"row {index} is out of range: the table has {self._n} rows")
         index %= self._n
-        return {name: _cell(col, index) for name, col in self._flushed().items()}
+        return {name: cell_value(col, index) for name, col in self._flushed().items()}
 
     @property
     def data(self) -> list[list[object]]:
@@ -252,7 +258,7 @@ class Table(TableViews):
     def column_kinds(self) -> dict[str, str]:
         """Kind of each column: embedding, numeric, categorical, text or image."""
         if self._kinds is None or self._kinds[0] != self._version:
-            self._kinds = (self._version, {n: _kind(c) for n, c in self._flushed().items()})
+            self._kinds = (self._version, {n: column_kind(c) for n, c in self._flushed().items()})
         return dict(self._kinds[1])
 
     @property
@@ -266,7 +272,7 @@ class Table(TableViews):
         """The first categorical column with at most 50 categories (missing values aside)."""
         for name, kind in self.column_kinds.items():
             col = self._cols[name]
-            if kind == "categorical" and 0 < _n_distinct(col) <= MAX_COLOR_CATEGORIES:
+            if kind == "categorical" and 0 < n_distinct(col) <= MAX_COLOR_CATEGORIES:
                 return name
         return None
 
@@ -383,31 +389,3 @@ def _default_embedding(types: Mapping[str, CellType]) -> list[str]:
 
 def _finite_cell(cell: object) -> bool:
     return cell is not None and bool(np.isfinite(np.asarray(cell, dtype=np.float64)).all())
-
-
-def _n_distinct(col: Column) -> int:
-    return int(pd.unique(col.values[~col.missing_mask()]).shape[0])
-
-
-def _kind(col: Column) -> Kind:
-    if col.type == "vector":
-        return "embedding"
-    if col.type == "image":
-        return "image"
-    if col.type == "number":
-        return "numeric"
-    if col.type == "str":
-        distinct = _n_distinct(col)
-        if distinct > TEXT_MIN_DISTINCT and distinct > len(col.values) / 2:
-            return "text"
-    return "categorical"
-
-
-def _cell(col: Column, i: int) -> object:
-    if col.type == "vector":
-        missing = col.missing is not None and bool(col.missing[i])
-        return None if missing else np.array(col.values[i])
-    value = col.values[i]
-    if col.type == "number":
-        return None if np.isnan(value) else value.item()
-    return value.item() if isinstance(value, np.generic) else value

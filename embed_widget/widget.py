@@ -27,7 +27,7 @@ from .projection import (
     validate_params,
     warm_up_in_background,
 )
-from .rows import row_details, row_summaries
+from .replies import reply
 from .selection import IndexArray
 
 if TYPE_CHECKING:
@@ -371,33 +371,12 @@ class EmbeddingView(anywidget.AnyWidget):
         self._layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
-        kind = content.get("type")
-        if kind == "row":
-            self._send_row(int(content.get("index", -1)))
-        elif kind == "csv":
-            self._send_csv()
-        elif kind == "rows":
-            self._send_rows([int(i) for i in content.get("indices", [])], content.get("request"))
+        answer = reply(content, self._table, self.color_by, self.image_column, self._shown)
+        if answer is not None:
+            self.send(*answer)
 
-    def _send_row(self, index: int) -> None:
-        try:
-            values, png = row_details(self._table, index, self.color_by, self.image_column)
-        except IndexError as error:
-            self.send({"type": "row", "index": index, "error": str(error)})
-            return
-        buffers = [png] if png is not None else []
-        self.send(
-            {"type": "row", "index": index, "values": values, "image": png is not None}, buffers
-        )
-
-    def _send_rows(self, indices: list[int], request: object) -> None:
-        valid = [i for i in indices if 0 <= i < len(self._table)]
-        entries, images = row_summaries(self._table, valid, self.color_by, self.image_column)
-        self.send({"type": "rows", "request": request, "rows": entries}, images)
-
-    def _send_csv(self) -> None:
+    def _shown(self) -> tuple[str, pd.DataFrame] | None:
+        """The projection on screen now: never blocks the kernel for one still computing."""
         if self._result is None:
-            return
-        frame = self.projection_frame(wait=False)  # what is on screen now; never block the kernel
-        filename = f"embedding-{self._result.algorithm}.csv"
-        self.send({"type": "csv", "filename": filename}, [frame.to_csv(index=False).encode()])
+            return None
+        return self._result.algorithm, self.projection_frame(wait=False)
