@@ -2,8 +2,9 @@
 
 Run on demand, never from the test suite::
 
-    .venv/bin/python benchmarks/render.py            # digits, 100k, 1M; median of 3 runs
+    .venv/bin/python benchmarks/render.py            # digits, 100k, 1M (3 runs); UMAP 100k (1 run)
     .venv/bin/python benchmarks/render.py --quick    # digits, 100k; 1 run
+    .venv/bin/python benchmarks/render.py --sizes "" --umap-100k   # the UMAP case alone
 
 Both widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical colour
 column) in the same JupyterLab, kernel environment and browser. Measured per (widget, N):
@@ -15,6 +16,18 @@ column) in the same JupyterLab, kernel environment and browser. Measured per (wi
   event to the next frame copied onto the canvas (one step at a time, each after the last frame).
 - bytes/point: bytes of all kernel-websocket frames the browser received from executing the cell
   until the display settled (kernel idle, and for embed_widget the final layout drawn), over N.
+
+UMAP at 100k (``--umap-100k``; part of the default full run): 100,000 rows of 32-d Gaussian blobs
+(fixed seed). embed_widget shows ``Table(dataframe=df)`` with algorithm UMAP: a PCA preview first,
+then the streamed UMAP epochs, then the final layout. Measured: first paint (the preview), the first
+streamed UMAP frame drawn (root ``data-layouts`` >= 2), the final UMAP layout drawn (as "final"
+above; it includes the 700 ms animation to it), the intermediate layouts drawn, the zoom frame on
+the final layout and bytes/point. The baseline in the same run is the plain call in a cell,
+``umap.UMAP(random_state=42).fit_transform(x)`` then ``jscatter.plot(...)`` of the result: from
+executing that cell to its first paint (and its zoom frame and bytes). Both use embed_widget's
+default UMAP settings (15 neighbours, 200 epochs at this N, seed 42). Both kernels pay numba's JIT
+before the timing: a UMAP fit on 5,000 rows (NN-descent path) in each, plus embed_widget's own
+``warm_up()`` in its kernel.
 
 Frames are seen by wrapping ``CanvasRenderingContext2D.prototype.drawImage`` in the page: both
 widgets use regl-scatterplot, which renders offscreen and copies each frame into a visible 2D
@@ -83,6 +96,43 @@ df = pd.DataFrame({"embedding": list(d.data.astype(np.float32)),
                    "target": pd.Categorical(d.target.astype(str))})
 """
 
+# UMAP case: the data, then each kernel's untimed warm-up (numba JIT of umap and pynndescent: the
+# 5,000-row fit takes umap's NN-descent path, as 100k rows do), then the timed cell.
+UMAP_N = 100_000
+SETUP_UMAP = """
+import numpy as np, pandas as pd
+rng = np.random.default_rng(0)
+N, D, K = {n}, 32, 10
+centres = rng.normal(0, 2, size=(K, D))
+cat = rng.integers(0, K, size=N)
+x = (centres[cat] + rng.normal(0, 1, size=(N, D))).astype(np.float32)
+labels = pd.Categorical.from_codes(cat, [f"c{{i}}" for i in range(K)])
+"""
+
+WARM_UMAP = {
+    "embed_widget": """
+from embed_widget import Table
+from embed_widget.projection import warm_up
+warm_up()  # embed_widget's own: umap imported with its numba settings, epoch functions compiled
+import umap
+umap.UMAP(random_state=42, n_epochs=20).fit(x[:5000])
+df = pd.DataFrame({"embedding": list(x), "cat": labels})
+""",
+    "jupyter-scatter": """
+import jscatter, umap
+umap.UMAP(random_state=42, n_epochs=20).fit(x[:5000])
+""",
+}
+
+SHOW_UMAP = {
+    "embed_widget": 't = Table(dataframe=df); t.view.algorithm = "umap"; t',
+    "jupyter-scatter": (
+        "xy = umap.UMAP(random_state=42).fit_transform(x)\n"
+        'jscatter.plot(data=pd.DataFrame({{"x": xy[:, 0], "y": xy[:, 1], "cat": labels}}),'
+        ' x="x", y="y", color_by="cat", height={height})'
+    ),
+}
+
 IMPORTS = {
     "embed_widget": "from embed_widget import Table",
     "jupyter-scatter": "import jscatter",
@@ -103,7 +153,7 @@ SHOW = {
 INIT_JS = """
 (() => {
   const B = window.__bench = {
-    armed: false, n: 0, t0: null, draws: [], wheels: [],
+    armed: false, n: 0, t0: null, draws: [], wheels: [], layouts: [],
     firstPaint: null, firstFinal: null, size: null, canvas: null,
   };
   const painted = (ctx) => {
@@ -129,16 +179,20 @@ INIT_JS = """
     }
     const t = performance.now();
     B.draws.push(t);
-    if (B.firstPaint === null || B.firstFinal === null) {
+    const root = c.closest('.embed-widget');
+    const final = root ? root.dataset.final === 'true' && Number(root.dataset.points) === B.n
+                       : true;
+    if (root) {  // each change of the number of layouts drawn: [ms, layouts, final]
+      const k = Number(root.dataset.layouts || 0), last = B.layouts[B.layouts.length - 1];
+      if (!last || last[1] !== k) B.layouts.push([t - B.t0, k, final]);
+    }
+    if (B.firstPaint === null || (final && B.firstFinal === null)) {
       if (painted(this)) {
         if (B.firstPaint === null) {
           B.firstPaint = t - B.t0;
           B.canvas = c;
           B.size = [c.width, c.height];
         }
-        const root = c.closest('.embed-widget');
-        const final = root ? root.dataset.final === 'true' && Number(root.dataset.points) === B.n
-                           : true;
         if (final && B.firstFinal === null) B.firstFinal = t - B.t0;
       }
     }
@@ -152,8 +206,8 @@ INIT_JS = """
 RUN_CELL_JS = """
 (n) => {
   const B = window.__bench;
-  Object.assign(B, {armed: true, n, draws: [], wheels: [], firstPaint: null, firstFinal: null,
-                    size: null, canvas: null});
+  Object.assign(B, {armed: true, n, draws: [], wheels: [], layouts: [], firstPaint: null,
+                    firstFinal: null, size: null, canvas: null});
   const panel = window.jupyterapp.shell.currentWidget;
   panel.content.activeCellIndex = 1;
   B.t0 = performance.now();
@@ -215,6 +269,34 @@ def reexec_in_bench_venv() -> None:
 # measuring
 
 
+@dataclass(frozen=True)
+class Case:
+    """One widget showing one data set: an untimed setup cell, then the timed cell."""
+
+    widget: str
+    size: str  # the row's name: a key of SIZES, or "umap-100k"
+    n: int
+    setup: str
+    show: str
+    zoom: bool
+    timeout: float = 300.0  # seconds from the timed cell to the settled display
+
+
+def plain_case(widget: str, size: str, height: int) -> Case:
+    n = SIZES[size]
+    setup = SETUP_DIGITS if size == "digits" else SETUP_SYNTHETIC.format(n=n)
+    return Case(
+        widget, size, n, setup + IMPORTS[widget], SHOW[widget].format(height=height),
+        zoom=size != "digits",
+    )  # fmt: skip
+
+
+def umap_case(widget: str, height: int) -> Case:
+    setup = SETUP_UMAP.format(n=UMAP_N) + WARM_UMAP[widget]
+    show = SHOW_UMAP[widget].format(height=height)
+    return Case(widget, "umap-100k", UMAP_N, setup, show, zoom=True, timeout=900.0)
+
+
 @dataclass
 class Run:
     first_paint_ms: float
@@ -223,6 +305,10 @@ class Run:
     bytes_per_point: float
     canvas: tuple[int, int]
     zoom_steps: list[float] = field(default_factory=list)
+    # embed_widget only: the first layout drawn after the first one (the first streamed UMAP frame
+    # after the PCA preview) and how many layouts were drawn between that preview and the final one
+    second_layout_ms: float | None = None
+    intermediate_layouts: int | None = None
 
 
 class Bench:
@@ -231,13 +317,12 @@ class Bench:
         self.zoom_steps, self.verbose = zoom_steps, verbose
         self.count = 0
 
-    def measure(self, widget: str, size: str, height: int, zoom: bool) -> Run:
+    def measure(self, case: Case) -> Run:
         from ew_jupyter import write_notebook
         from ew_page import animation_frames, hover, wait_for, wait_notebook_ready
 
-        n = SIZES[size]
-        setup = SETUP_DIGITS if size == "digits" else SETUP_SYNTHETIC.format(n=n)
-        cells = [setup + IMPORTS[widget], SHOW[widget].format(height=height)]
+        widget, size, n, zoom = case.widget, case.size, case.n, case.zoom
+        cells = [case.setup, case.show]
         self.count += 1
         name = f"bench_{widget.replace('-', '_')}_{size}_{self.count}.ipynb"
         write_notebook(self.server.root, name, cells)
@@ -261,8 +346,11 @@ class Bench:
             wait_for(
                 lambda: (s := page.evaluate(CELL_DONE_JS.replace("widgets[1]", "widgets[0]")))
                 and s["idle"] and s["count"] is not None,
-                180, 0.2, "setup cell done",
+                600, 0.2, "setup cell done",
             )  # fmt: skip
+            setup_errors = page.evaluate(CELL_DONE_JS.replace("widgets[1]", "widgets[0]"))["errors"]
+            if setup_errors:
+                raise RuntimeError(f"{widget} setup cell raised: {setup_errors[-1]}")
             time.sleep(0.5)
             page.evaluate("() => 0")  # pump websocket events
             received.clear()
@@ -280,7 +368,7 @@ class Bench:
 
             raise_now: list[Any] = []
             try:
-                b = wait_for(settled, 300, 0.1, f"{widget} {size} painted")
+                b = wait_for(settled, case.timeout, 0.1, f"{widget} {size} painted")
             except TimeoutError:
                 if raise_now:
                     raise RuntimeError(f"{widget} cell raised: {raise_now[-1]}") from None
@@ -290,6 +378,9 @@ class Bench:
             nbytes = sum(received)
             big = sorted(received, reverse=True)[:4]
             size_px = page.evaluate("() => window.__bench.size")
+            layouts: list[list[Any]] = page.evaluate("() => window.__bench.layouts")
+            second = next((t for t, k, _final in layouts if k >= 2), None)
+            at_final = next((k for _t, k, final in layouts if final), None)
             zoom_ms: float | None = None
             steps: list[float] = []
             if zoom:
@@ -325,6 +416,8 @@ class Bench:
                 bytes_per_point=nbytes / n,
                 canvas=tuple(size_px),  # type: ignore[arg-type]
                 zoom_steps=steps,
+                second_layout_ms=second,
+                intermediate_layouts=max(0, at_final - 2) if at_final and second else None,
             )
             if self.verbose:
                 z = f"{zoom_ms:.0f} ms" if zoom_ms is not None else "-"
@@ -332,7 +425,13 @@ class Bench:
                     f"  {widget:15s} {size:6s} first paint {run.first_paint_ms:7.0f} ms"
                     f"  final {run.final_ms:7.0f} ms  zoom {z:>8s}"
                     f"  {run.bytes_per_point:7.2f} B/pt  canvas {run.canvas[0]}x{run.canvas[1]}"
-                    f"  ({len(received)} frames, largest KB {[round(x / 1e3) for x in big]})",
+                    f"  ({len(received)} frames, largest KB {[round(x / 1e3) for x in big]})"
+                    + (
+                        f"  second layout {run.second_layout_ms:.0f} ms,"
+                        f" {run.intermediate_layouts} between preview and final"
+                        if case.size.startswith("umap") and run.second_layout_ms is not None
+                        else ""
+                    ),
                     flush=True,
                 )
             return run
@@ -394,11 +493,54 @@ def print_table(results: dict[tuple[str, str], list[Run]], sizes: list[str]) -> 
         print("embed_widget final PCA layout painted (data-final=true): " + ", ".join(finals))
 
 
+def print_umap_table(results: dict[tuple[str, str], list[Run]]) -> None:
+    ours = results.get(("embed_widget", "umap-100k"), [])
+    base = results.get(("jupyter-scatter", "umap-100k"), [])
+    if not ours and not base:
+        return
+    b_paint = median_of(base, "first_paint_ms")
+    rows: list[tuple[str, str, str, str]] = []
+    for label, attr, unit, baseline in [
+        ("first paint (ms)", "first_paint_ms", "ms", b_paint),
+        ("first UMAP frame drawn (ms)", "second_layout_ms", "ms", b_paint),
+        ("final UMAP layout drawn (ms)", "final_ms", "ms", b_paint),
+        ("zoom frame on it (ms)", "zoom_ms", "ms", median_of(base, "zoom_ms")),
+        ("bytes / point", "bytes_per_point", "B", median_of(base, "bytes_per_point")),
+    ]:
+        a = median_of(ours, attr)
+        ratio = f"{a / baseline:.2f}" if a is not None and baseline else "n/a"
+        rows.append((label, fmt(a, unit), fmt(baseline, unit), ratio))
+    frames = median_of(ours, "intermediate_layouts")
+    rows.append(("UMAP frames drawn before the final", fmt(frames, "ms"), "-", ""))
+    header = ("UMAP 100k x 32", "embed_widget", "umap + jscatter.plot", "ratio")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    line = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    print()
+    print(line.format(*header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line.format(*r))
+    print(
+        "(baseline: one cell, umap.UMAP(random_state=42).fit_transform(x) then jscatter.plot(...),"
+        " to its first paint;\n embed_widget: PCA preview first, final includes its 700 ms"
+        f" animation; medians of {max(len(ours), len(base))} run(s))"
+    )
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 run, digits and 100k only")
     parser.add_argument("--runs", type=int, default=None, help="runs per case (default 3)")
-    parser.add_argument("--sizes", default=None, help="comma list of digits,100k,1M")
+    parser.add_argument("--sizes", default=None, help='comma list of digits,100k,1M ("" for none)')
+    parser.add_argument(
+        "--umap-100k", action="store_true",
+        help="also run the UMAP 100k case (on by default in the full run, i.e. without --quick"
+        " or --sizes; a few minutes per run)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-umap", action="store_true", help="skip the UMAP 100k case in the full run"
+    )
+    parser.add_argument("--umap-runs", type=int, default=1, help="runs of the UMAP case (1)")
     parser.add_argument("--zoom-steps", type=int, default=None, help="wheel steps (default 12)")
     parser.add_argument(
         "--height", type=int, default=462, help="jupyter-scatter height in px (default 462, the "
@@ -413,21 +555,28 @@ def parse_args() -> argparse.Namespace:
 
 
 def run_all(
-    bench: Bench, widgets: list[str], sizes: list[str], runs: int, height: int
+    bench: Bench, widgets: list[str], sizes: list[str], runs: int, height: int, umap_runs: int
 ) -> dict[tuple[str, str], list[Run]]:
     results: dict[tuple[str, str], list[Run]] = {}
+
+    def measure(case: Case, run_i: int) -> None:
+        try:
+            r = bench.measure(case)
+        except Exception as exc:
+            print(f"  {case.widget} {case.size} run {run_i + 1} failed: {exc}", flush=True)
+            return
+        results.setdefault((case.widget, case.size), []).append(r)
+
     for run_i in range(runs):
         for size in sizes:
             # alternate which widget goes first, so neither always meets the colder caches
             for widget in widgets if run_i % 2 == 0 else widgets[::-1]:
                 if widget != "embed_widget" and size == "digits":
                     continue
-                try:
-                    r = bench.measure(widget, size, height, zoom=size != "digits")
-                except Exception as exc:
-                    print(f"  {widget} {size} run {run_i + 1} failed: {exc}", flush=True)
-                    continue
-                results.setdefault((widget, size), []).append(r)
+                measure(plain_case(widget, size, height), run_i)
+    for run_i in range(umap_runs):
+        for widget in widgets if run_i % 2 == 0 else widgets[::-1]:
+            measure(umap_case(widget, height), run_i)
     return results
 
 
@@ -448,7 +597,15 @@ def main() -> None:
     if args.embed_cell:
         SHOW["embed_widget"] = args.embed_cell
     runs = args.runs or (1 if args.quick else 3)
-    sizes = args.sizes.split(",") if args.sizes else ["digits", "100k"] if args.quick else [*SIZES]
+    if args.sizes is not None:
+        sizes = [s for s in args.sizes.split(",") if s]
+    else:
+        sizes = ["digits", "100k"] if args.quick else [*SIZES]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        raise SystemExit(f"unknown sizes {unknown}: choose from {list(SIZES)}")
+    full_run = args.sizes is None and not args.quick
+    umap_runs = args.umap_runs if (args.umap_100k or full_run) and not args.no_umap else 0
     zoom_steps = args.zoom_steps or (6 if args.quick else 12)
     widgets = ["embed_widget"]
     if not args.no_scatter:
@@ -460,7 +617,10 @@ def main() -> None:
             print(f"jupyter-scatter not importable ({exc}): embed_widget only", file=sys.stderr)
 
     started = time.monotonic()
-    print(f"python {sys.executable}; runs {runs}; sizes {sizes}; zoom steps {zoom_steps}")
+    print(
+        f"python {sys.executable}; runs {runs}; sizes {sizes}; zoom steps {zoom_steps};"
+        f" UMAP 100k runs {umap_runs}"
+    )
     with tempfile.TemporaryDirectory(prefix="ew-bench-") as tmp:
         server = JupyterServer(Path(tmp) / "jupyter").start()
         try:
@@ -475,12 +635,14 @@ def main() -> None:
                 context.add_init_script(INIT_JS)
                 context.set_default_timeout(60_000)
                 bench = Bench(server, context, zoom_steps, verbose=True)
-                results = run_all(bench, widgets, sizes, runs, args.height)
+                results = run_all(bench, widgets, sizes, runs, args.height, umap_runs)
                 context.close()
         finally:
             server.stop()
     print()
-    print_table(results, sizes)
+    if sizes:
+        print_table(results, sizes)
+    print_umap_table(results)
     print(f"\n(medians of {runs} run(s); benchmark took {time.monotonic() - started:.0f} s)")
 
 

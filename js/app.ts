@@ -32,6 +32,7 @@ export class App {
   private params = new Map<string, ParamControl>();
   private codes: Uint8Array | null = null;
   private lastSeq = -1;
+  private layoutsDrawn = 0;
   private cleanups: (() => void)[] = [];
 
   constructor(private readonly model: Model) {
@@ -180,11 +181,14 @@ export class App {
     const animate = !initial && previous !== null && (layout.final === true || seq !== this.lastSeq);
     this.lastSeq = seq;
     const final = layout.final === true;
-    // The DOM hooks (data-points, data-final, data-seq) describe what is drawn, so set them once it is.
+    // The DOM hooks (data-points, data-final, data-seq) describe what is drawn, so set them once it
+    // is; data-layouts counts the layouts drawn (a streamed frame dropped for a newer one is not).
     void this.scatter.setLayout(points, animate, () => {
       this.root.dataset.points = String(points.x.length);
       this.root.dataset.final = String(final);
       this.root.dataset.seq = String(seq);
+      this.layoutsDrawn += 1;
+      this.root.dataset.layouts = String(this.layoutsDrawn);
     });
   }
 

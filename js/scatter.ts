@@ -17,21 +17,62 @@ export interface ScatterEvents {
   onSelect: (indices: number[]) => void;
 }
 
-// One WebGL context for every plot on the page: browsers cap live contexts at ~16.
-let shared: { renderer: Renderer; users: number } | null = null;
+// One WebGL context for every plot on the page: browsers cap live contexts at ~16. Its drawing
+// buffer is as large as the largest plot, not the window (regl-scatterplot's default): every frame
+// clears, shades and copies that whole buffer and rasterizes each point inside it, also the points
+// a zoom moved off the plot. Sized to the plot, a zoom frame at 100k points took half the time.
+interface Shared {
+  renderer: Renderer;
+  /** Each plot's size in CSS pixels. */
+  sizes: Map<object, [number, number]>;
+  fit: () => void;
+}
 
-function acquireRenderer(): Renderer {
-  if (!shared || shared.renderer.isDestroyed) shared = { renderer: createRenderer(), users: 0 };
-  shared.users += 1;
+let shared: Shared | null = null;
+
+function fitRenderer(s: Shared): void {
+  let width = 1;
+  let height = 1;
+  for (const [w, h] of s.sizes.values()) {
+    width = Math.max(width, w);
+    height = Math.max(height, h);
+  }
+  // The buffer gets floor(size * devicePixelRatio) pixels, as each plot's canvas does: one plot
+  // then fills the buffer exactly and its frame is copied without resampling.
+  const dpr = window.devicePixelRatio || 1;
+  const canvas = s.renderer.canvas;
+  if (canvas.width === Math.floor(width * dpr) && canvas.height === Math.floor(height * dpr)) return;
+  s.renderer.resize(width, height); // takes CSS pixels
+  s.renderer.refresh();
+}
+
+function acquireRenderer(user: object, width: number, height: number): Renderer {
+  if (!shared || shared.renderer.isDestroyed) {
+    // A canvas of our own: without one the renderer follows the window's size on every resize.
+    const renderer = createRenderer({ canvas: document.createElement("canvas") });
+    const s: Shared = { renderer, sizes: new Map(), fit: () => fitRenderer(s) };
+    window.addEventListener("resize", s.fit); // a devicePixelRatio change (browser zoom)
+    shared = s;
+  }
+  shared.sizes.set(user, [width, height]);
+  fitRenderer(shared);
   return shared.renderer;
 }
 
-function releaseRenderer(): void {
-  if (!shared) return;
-  shared.users -= 1;
-  if (shared.users <= 0) {
+function resizeRenderer(user: object, width: number, height: number): void {
+  if (!shared?.sizes.has(user)) return;
+  shared.sizes.set(user, [width, height]);
+  fitRenderer(shared);
+}
+
+function releaseRenderer(user: object): void {
+  if (!shared?.sizes.delete(user)) return;
+  if (shared.sizes.size === 0) {
+    window.removeEventListener("resize", shared.fit);
     shared.renderer.destroy();
     shared = null;
+  } else {
+    fitRenderer(shared);
   }
 }
 
@@ -61,12 +102,14 @@ export class Scatter {
   constructor(container: HTMLElement, events: ScatterEvents) {
     this.canvas = document.createElement("canvas");
     container.appendChild(this.canvas);
-    const { width, height } = container.getBoundingClientRect();
+    const box = container.getBoundingClientRect();
+    const width = Math.max(1, box.width);
+    const height = Math.max(1, box.height);
     this.plot = createScatterplot({
-      renderer: acquireRenderer(),
+      renderer: acquireRenderer(this, width, height),
       canvas: this.canvas,
-      width: Math.max(1, width),
-      height: Math.max(1, height),
+      width,
+      height,
       backgroundColor: BACKGROUND,
       pointColorHover: "#111111",
       pointColorActive: "#d62728",
@@ -150,7 +193,9 @@ export class Scatter {
   }
 
   resize(width: number, height: number): void {
-    if (width > 0 && height > 0) void this.plot.set({ width, height });
+    if (width <= 0 || height <= 0) return;
+    resizeRenderer(this, width, height); // first, so the next frame is not cut to the old size
+    void this.plot.set({ width, height });
   }
 
   toDataURL(): string {
@@ -160,7 +205,7 @@ export class Scatter {
   destroy(): void {
     window.removeEventListener("mousemove", this.onMove);
     this.plot.destroy();
-    releaseRenderer();
+    releaseRenderer(this);
   }
 
   // Draws run one at a time; while one runs, only the newest request waits (stale frames drop).
