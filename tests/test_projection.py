@@ -385,3 +385,18 @@ def test_umap_start_previous_without_a_previous_layout_starts_fresh(digits: np.n
     result = Projector().project("k", digits[:300], "umap", {"start": "previous", "n_epochs": 200})
     assert result.info["started_from"] == "spectral"
     assert result.info["n_epochs"] == 200
+
+
+def test_frames_of_many_points_are_streamed_further_apart() -> None:
+    from embed_widget.projection.result import Reporter, frame_interval
+
+    assert frame_interval(1_797) == 0.1  # up to ~10 frames per second for small data
+    assert frame_interval(100_000) == pytest.approx(2.0)  # a browser draw per frame is not free
+    assert frame_interval(10_000_000) == 10.0
+    sent: list[int] = []
+    rep = Reporter(on_frame=lambda c: sent.append(len(c)))
+    big = np.zeros((100_000, 2), dtype=np.float32)
+    rep.frame(big)
+    rep.frame(big)  # within 2 s of the last: dropped
+    rep.frame(big, force=True)
+    assert sent == [100_000, 100_000]
