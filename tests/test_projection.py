@@ -355,7 +355,7 @@ def test_tsne_start_previous_continues_the_last_layout(digits: np.ndarray) -> No
     assert first.info["started_from"] == "pca"
     fresh = Projector().project("k", digits, "tsne", {"perplexity": 15})
     warm = projector.project("k", digits, "tsne", {"perplexity": 15, "start": "previous"})
-    assert warm.info["started_from"] == "previous" and warm.info["n_iter"] == 250
+    assert warm.info["started_from"] == "previous" and warm.info["n_iter"] == 100
     assert "previous layout" in warm.info["reused"]
     t_fresh = trustworthiness(digits, fresh.coords, n_neighbors=10)
     t_warm = trustworthiness(digits, warm.coords, n_neighbors=10)

@@ -20,7 +20,7 @@ MAX_PCA_COMPONENTS = 10
 #: Epochs of a UMAP layout that starts from the previous one (start="previous").
 WARM_EPOCHS = 100
 #: Iterations of a t-SNE layout that starts from the previous one (start="previous").
-WARM_ITERATIONS = 250
+WARM_ITERATIONS = 100
 #: Fewest rows each algorithm can lay out: PCA needs two; neighbourhoods (UMAP, t-SNE) four.
 MIN_ROWS = {"pca": 2, "umap": 4, "tsne": 4}
 SEED_MAX = 2**31 - 1
