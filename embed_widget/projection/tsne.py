@@ -18,11 +18,17 @@ import numpy as np
 
 from .cache import KeyCache, reduced_matrix
 from .knn import cached_knn
-from .result import F32, Reporter
+from .result import F32, Reporter, frame_interval
 from .schema import WARM_ITERATIONS
 
 EARLY_EXAGGERATION_ITER = 250
+#: Iterations between callbacks at the start, before an iteration's time is measured. Each
+#: callback costs openTSNE an evaluation of the KL divergence, ~half an iteration (measured at 10k).
 CALLBACK_EVERY = 5
+#: Iterations run before the callback interval is set from their measured time.
+PROBE_ITER = 10
+#: The longest time between callbacks (progress is promised at least every 0.5 s).
+CALLBACK_PERIOD_MAX = 0.4
 _KNN, _AFF = (0.0, 0.2), 0.25
 
 
@@ -62,6 +68,33 @@ def affinities(
     rep.timed("affinities", time.perf_counter() - t0)
     cache.put("affinity", akey, p)
     return p
+
+
+def callback_every(seconds_per_iter: float, n_rows: int) -> int:
+    """Iterations between callbacks: about one per streamed frame, at most ``CALLBACK_PERIOD_MAX``
+    apart, but no fewer than ``CALLBACK_EVERY`` (more would slow the optimisation down)."""
+    period = min(frame_interval(n_rows), CALLBACK_PERIOD_MAX)
+    return int(min(50, max(CALLBACK_EVERY, period / max(seconds_per_iter, 1e-6))))
+
+
+def _segments(
+    ee_iter: int, total: int, params: dict[str, Any], lr_early: float, lr_main: float
+) -> list[tuple[int, float | None, float, float]]:
+    """(iterations, exaggeration, momentum, learning rate) of each optimize() call.
+
+    The phases are cut (at fixed points: the result does not depend on timing) so the callback
+    interval can follow the measured iteration time, which grows as the layout spreads out.
+    """
+    out: list[tuple[int, float | None, float, float]] = []
+    ee = params["early_exaggeration"]
+    if ee_iter > PROBE_ITER:
+        out += [(PROBE_ITER, ee, 0.5, lr_early), (ee_iter - PROBE_ITER, ee, 0.5, lr_early)]
+    elif ee_iter:
+        out.append((ee_iter, ee, 0.5, lr_early))
+    main = total - ee_iter
+    halves = [main // 2, main - main // 2] if main >= 2 * PROBE_ITER else [main]
+    out += [(n, None, 0.8, lr_main) for n in halves if n > 0]
+    return out
 
 
 def run(
@@ -111,19 +144,18 @@ def run(
 
     emb = TSNEEmbedding(
         init, aff, negative_gradient_method="auto", random_state=seed, n_jobs=n_jobs(),
-        callbacks=callback, callbacks_every_iters=CALLBACK_EVERY,
+        callbacks=callback,
     )  # fmt: skip
-    if ee_iter:
+    every = CALLBACK_EVERY
+    segments = _segments(ee_iter, total, params, lr_early, lr_main)
+    for n_iter, exaggeration, momentum, rate in segments:
+        started = time.perf_counter()
         emb.optimize(
-            n_iter=ee_iter, exaggeration=params["early_exaggeration"], momentum=0.5,
-            learning_rate=lr_early, inplace=True, propagate_exception=True,
+            n_iter=n_iter, exaggeration=exaggeration, momentum=momentum, learning_rate=rate,
+            callbacks_every_iters=every, inplace=True, propagate_exception=True,
         )  # fmt: skip
-    done = ee_iter
-    if total > ee_iter:
-        emb.optimize(
-            n_iter=total - ee_iter, exaggeration=None, momentum=0.8, learning_rate=lr_main,
-            inplace=True, propagate_exception=True,
-        )  # fmt: skip
+        done += n_iter
+        every = callback_every((time.perf_counter() - started) / n_iter, n)
     rep.timed("optimisation", time.perf_counter() - t0)
     rep.progress(1.0, f"iteration {total}/{total}", force=True)
     kl = getattr(emb, "kl_divergence", None)
