@@ -92,6 +92,7 @@ class EmbeddingView(anywidget.AnyWidget):
     """Colour encoding from :func:`embed_widget.colors.color_encoding`."""
 
     _from_frontend = False
+    _constructed = False
 
     def __init__(self, table: Table, **kwargs: Any) -> None:
         self._table = table
@@ -114,6 +115,7 @@ class EmbeddingView(anywidget.AnyWidget):
             "image_column": table.default_image_column,
         }
         super().__init__(**{**defaults, **kwargs})
+        self._constructed = True
         self._sync_table()
         self.on_msg(self._on_message)
 
@@ -254,8 +256,10 @@ class EmbeddingView(anywidget.AnyWidget):
     @traitlets.observe("algorithm")
     def _on_algorithm(self, change: dict[str, Any]) -> None:
         # Each algorithm keeps its own parameters: switching back brings back what the user had.
-        self._params_memory[change["old"]] = dict(self.params)
-        self.params = self._params_memory.get(change["new"], {})
+        # (Not while constructing: EmbeddingView(t, algorithm=..., params=...) keeps its params.)
+        if self._constructed:
+            self._params_memory[change["old"]] = dict(self.params)
+            self.params = self._params_memory.get(change["new"], {})
         self._request()
 
     @traitlets.observe("params", "embedding")

@@ -97,6 +97,15 @@ def test_invalid_param_from_the_controls_shows_error_and_keeps_previous_layout(
     assert view._layout["coords"] == before
 
 
+def test_settings_given_to_the_constructor_are_kept() -> None:
+    view = EmbeddingView(Table(dataframe=blobs()), algorithm="pca", params={"x_component": 3})
+    assert view.algorithm == "pca" and view.params == {"x_component": 3}
+    assert view.wait(30)
+    assert view.projection_frame().attrs["params"]["x_component"] == 3
+    with pytest.raises(ValueError, match="allowed: x_component, y_component"):
+        EmbeddingView(Table(dataframe=blobs()), algorithm="pca", params={"n_neighbors": 3})
+
+
 def test_invalid_setting_from_python_raises_and_changes_nothing(view: EmbeddingView) -> None:
     before, params = bytes(view._layout["coords"]), dict(view.params)
     with pytest.raises(ValueError, match=r"'x_component' got 99; expected an integer from 1 to 10"):
