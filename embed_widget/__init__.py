@@ -12,16 +12,16 @@ from .media import Image
 from .table import Table
 
 if TYPE_CHECKING:
-    from .widget import EmbeddingView
+    from .widget import EmbeddingView, InvalidSetting
 
-__all__ = ["EmbeddingView", "Image", "Table"]
+__all__ = ["EmbeddingView", "Image", "InvalidSetting", "Table"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
     # The widget pulls in anywidget; a script that only builds tables or projects need not.
-    if name == "EmbeddingView":
-        from .widget import EmbeddingView
+    if name in ("EmbeddingView", "InvalidSetting"):
+        from . import widget
 
-        return EmbeddingView
+        return getattr(widget, name)
     raise AttributeError(f"module 'embed_widget' has no attribute {name!r}")

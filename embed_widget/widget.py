@@ -49,6 +49,8 @@ class EmbeddingView(anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
+    A setting from Python that the parameter schema or the table does not allow raises
+    :class:`InvalidSetting` (a ``ValueError``) and changes nothing.
     """
 
     _esm = STATIC / "widget.js"
