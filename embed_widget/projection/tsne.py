@@ -3,7 +3,8 @@
 The kNN graph comes from :mod:`.knn` (exact below 20k rows, shared with UMAP and cached at the
 largest k asked), the affinities from openTSNE's ``joint_probabilities_nn``; the optimisation is
 openTSNE's two phases (early exaggeration with momentum 0.5 for the first 250 iterations, then
-momentum 0.8), with a callback every few iterations that streams a frame and answers a cancel.
+momentum 0.8), with a callback every few iterations (as many as fit in a frame interval, by the
+measured iteration time) that reports progress, streams a frame and answers a cancel.
 Same seed and parameters give the same coordinates whether or not the affinities were reused.
 ``start="previous"`` is the one path-dependent option: the layout continues from the last t-SNE
 layout of this embedding for at most ``WARM_ITERATIONS`` iterations, without early exaggeration.
