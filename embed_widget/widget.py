@@ -27,6 +27,7 @@ from .projection import (
     validate_params,
     warm_up_in_background,
 )
+from .projection.pca import preview as pca_preview
 from .replies import reply
 from .selection import IndexArray
 
@@ -100,6 +101,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._table = table
         self._engine = ProjectionEngine()
         self._lock = threading.Lock()
+        self._send_lock = threading.Lock()  # a preview never lands after the job's first frame
         self._seq = 0
         self._submitted: tuple[Any, ...] | None = None
         self._matrix_key: tuple[Any, ...] | None = None
@@ -316,7 +318,12 @@ class EmbeddingView(anywidget.AnyWidget):
             "seq": seq,
         }
         if self._result is None and algorithm != "pca":
-            self._show_preview(matrix, seq)
+            # The first picture must not wait for UMAP's warm-up, nor freeze the kernel while a
+            # big matrix is projected: a PCA preview, drawn from its own thread.
+            preview = threading.Thread(
+                target=self._show_preview, args=(matrix, seq), name="ew-preview", daemon=True
+            )
+            preview.start()
 
         def on_progress(fraction: float, phase: str) -> None:
             if self._is_current(seq):
@@ -363,18 +370,27 @@ class EmbeddingView(anywidget.AnyWidget):
             return seq == self._seq
 
     def _show_preview(self, matrix: np.ndarray, seq: int) -> None:
-        """A PCA layout (milliseconds) so the first picture never waits for UMAP's warm-up."""
-        from .projection import Projector
-
+        """Draw a PCA layout first, unless the job's own first frame is already out."""
         try:
-            preview = Projector().project(("preview",), matrix, "pca", {})
-        except (ValueError, TypeError):
+            coords = pca_preview(matrix)
+        except (ValueError, TypeError, np.linalg.LinAlgError):
             return
-        self._send_layout(preview.coords, final=False, seq=seq)
+        if np.isfinite(coords).all():  # (bad data: the job's error will say why)
+            self._send_layout(coords, final=False, seq=seq, unless_sent=True)
 
-    def _send_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+    def _send_layout(
+        self, coords: np.ndarray, *, final: bool, seq: int, unless_sent: bool = False
+    ) -> None:
         coords = np.ascontiguousarray(coords, dtype=np.float32)
-        self._layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
+        with self._send_lock:
+            if unless_sent and (not self._is_current(seq) or self._layout.get("seq") == seq):
+                return
+            self._layout = {
+                "coords": coords.tobytes(),
+                "final": final,
+                "seq": seq,
+                "n": len(coords),
+            }
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
         answer = reply(content, self._table, self.color_by, self.image_column, self._shown)

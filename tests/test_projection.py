@@ -400,3 +400,18 @@ def test_frames_of_many_points_are_streamed_further_apart() -> None:
     rep.frame(big)  # within 2 s of the last: dropped
     rep.frame(big, force=True)
     assert sent == [100_000, 100_000]
+
+
+def test_pca_preview_of_many_rows_matches_the_full_pca() -> None:
+    from embed_widget.projection.pca import PREVIEW_ROWS, preview
+
+    x, _ = make_blobs(3 * PREVIEW_ROWS, 16, centers=6, random_state=0)
+    x = x.astype(np.float32)
+    quick = preview(x)  # axes from every third row
+    full = Projector().project("k", x, "pca", {}).coords
+    assert quick.shape == full.shape == (len(x), 2)
+    for axis in range(2):
+        assert abs(np.corrcoef(quick[:, axis], full[:, axis])[0, 1]) > 0.999
+    small = x[:500]
+    np.testing.assert_allclose(preview(small), Projector().project("s", small, "pca", {}).coords,
+                               atol=1e-4 * np.abs(small).max())  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -354,3 +356,52 @@ def test_invalid_setting_while_computing_keeps_the_error_and_the_old_view() -> N
     assert view._layout["coords"] == shown
     assert view.projection_frame().attrs["algorithm"] == "pca"
     view.close()
+
+
+def test_the_preview_is_pca_drawn_from_its_own_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    import embed_widget.widget as widget_module
+    from embed_widget.projection import Projector
+
+    release = threading.Event()
+    real = widget_module.pca_preview
+
+    def slow_preview(matrix: np.ndarray) -> np.ndarray:
+        release.wait(20)
+        return real(matrix)
+
+    monkeypatch.setattr(widget_module, "pca_preview", slow_preview)
+    table = Table(dataframe=blobs(300))
+    view = EmbeddingView(table, algorithm="umap")
+    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)  # no job: only the preview
+    view._start()  # returns while the preview is still being computed: the kernel is free
+    assert view._layout == {}
+    release.set()
+    deadline = time.monotonic() + 20
+    while view._layout.get("seq") != view._seq and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert view._layout["final"] is False
+    expected = Projector().project("k", table.embedding_matrix(view.embedding), "pca", {}).coords
+    np.testing.assert_allclose(coords(view), expected, atol=1e-3 * np.abs(expected).max())
+
+
+def test_a_preview_never_replaces_the_jobs_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    import embed_widget.widget as widget_module
+
+    release = threading.Event()
+    real = widget_module.pca_preview
+
+    def slow_preview(matrix: np.ndarray) -> np.ndarray:
+        release.wait(20)
+        return real(matrix)
+
+    monkeypatch.setattr(widget_module, "pca_preview", slow_preview)
+    view = EmbeddingView(Table(dataframe=blobs(300)), algorithm="umap")
+    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)
+    view._start()
+    frame = np.full((300, 2), 7.0, dtype=np.float32)
+    view._send_layout(frame, final=False, seq=view._seq)  # the job's first frame comes first
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "ew-preview":
+            thread.join(20)
+    np.testing.assert_array_equal(coords(view), frame)

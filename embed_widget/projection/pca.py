@@ -16,6 +16,9 @@ from .schema import MAX_PCA_COMPONENTS
 _BLOCK = 4_096
 #: Rows whose mean shifts the data before the covariance is accumulated.
 _SHIFT_ROWS = 1_024
+#: Rows (evenly spaced) the preview's axes come from: a preview of 1M x 768 then costs one pass
+#: over the data (~0.5 s) instead of a full covariance (~7 s).
+PREVIEW_ROWS = 20_000
 
 
 class Decomposition(NamedTuple):
@@ -54,6 +57,18 @@ def scores(cache: KeyCache, matrix: np.ndarray, dec: Decomposition, cols: list[i
         every = (matrix @ dec.axes) - dec.centre
         cache.put("pca", "scores", every)
     return np.ascontiguousarray(every[:, cols])
+
+
+def preview(matrix: np.ndarray) -> F32:
+    """A quick PCA layout (components 1 and 2) for the first picture, while UMAP or t-SNE start.
+
+    The axes come from at most ``PREVIEW_ROWS`` evenly spaced rows (all rows below that, so the
+    preview is then the exact PCA); every row is projected on them.
+    """
+    n, d = matrix.shape
+    axes, _, mean = _covariance_eigh(matrix[:: max(1, n // PREVIEW_ROWS)])
+    top = axes[:, [0, min(1, d - 1)]]
+    return (matrix @ top.astype(np.float32)) - (mean @ top).astype(np.float32)  # type: ignore[no-any-return]
 
 
 def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
