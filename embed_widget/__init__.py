@@ -12,7 +12,8 @@ from .media import Image
 from .table import Table
 
 if TYPE_CHECKING:
-    from .widget import EmbeddingView, InvalidSetting
+    from .settings import InvalidSetting
+    from .widget import EmbeddingView
 
 __all__ = ["EmbeddingView", "Image", "InvalidSetting", "Table"]
 __version__ = "0.1.0"
@@ -20,8 +21,12 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     # The widget pulls in anywidget; a script that only builds tables or projects need not.
-    if name in ("EmbeddingView", "InvalidSetting"):
-        from . import widget
+    if name == "EmbeddingView":
+        from .widget import EmbeddingView
 
-        return getattr(widget, name)
+        return EmbeddingView
+    if name == "InvalidSetting":
+        from .settings import InvalidSetting
+
+        return InvalidSetting
     raise AttributeError(f"module 'embed_widget' has no attribute {name!r}")

@@ -19,10 +19,8 @@ import traitlets
 from .colors import color_encoding
 from .debounce import Debounced
 from .projection import (
-    ALGORITHMS,
     ProjectionEngine,
     ProjectionResult,
-    check_params,
     param_schema,
     validate_params,
     warm_up_in_background,
@@ -30,6 +28,7 @@ from .projection import (
 from .projection.pca import preview as pca_preview
 from .replies import reply
 from .selection import IndexArray
+from .settings import check_algorithm_params, check_columns, checked_algorithm
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,10 +39,6 @@ STATIC = pathlib.Path(__file__).parent / "static"
 DEFAULT_ALGORITHM = "umap"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
-
-
-class InvalidSetting(traitlets.TraitError, ValueError):
-    """A setting made from Python that the table or the parameter schema does not allow."""
 
 
 class EmbeddingView(anywidget.AnyWidget):
@@ -226,36 +221,19 @@ class EmbeddingView(anywidget.AnyWidget):
     def _check_params(self, proposal: dict[str, Any]) -> dict[str, Any]:
         value = dict(proposal["value"])
         if not self._from_frontend:
-            try:
-                check_params(self.algorithm, value)
-            except ValueError as error:
-                raise InvalidSetting(str(error)) from None
+            check_algorithm_params(self.algorithm, value)
         return value
 
     @traitlets.validate("embedding", "color_by", "image_column")
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
-        value, name = proposal["value"], proposal["trait"].name
-        if self._from_frontend or value is None:
-            return value
-        kinds = self._table.column_kinds
-        unknown = [c for c in ([value] if isinstance(value, str) else value) if c not in kinds]
-        if unknown:
-            raise InvalidSetting(
-                f"{name}: no column named {', '.join(map(repr, unknown))}; "
-                f"the table has {', '.join(map(repr, kinds))}"
-            )
-        if name == "image_column" and kinds[value] != "image":
-            raise InvalidSetting(
-                f"image_column: {value!r} is a {kinds[value]} column, not an image column"
-            )
+        value = proposal["value"]
+        if not self._from_frontend and value is not None:
+            check_columns(proposal["trait"].name, value, self._table.column_kinds)
         return value
 
     @traitlets.validate("algorithm")
     def _check_algorithm(self, proposal: dict[str, Any]) -> str:
-        value = str(proposal["value"]).lower()
-        if value not in ALGORITHMS:
-            raise InvalidSetting(f"algorithm must be one of {list(ALGORITHMS)}, not {value!r}")
-        return value
+        return checked_algorithm(proposal["value"])
 
     @traitlets.observe("algorithm")
     def _on_algorithm(self, change: dict[str, Any]) -> None:
