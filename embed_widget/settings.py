@@ -30,6 +30,15 @@ def check_algorithm_params(algorithm: str, params: Mapping[str, object]) -> None
         raise InvalidSetting(str(error)) from None
 
 
+def valid_params(algorithm: str, params: Mapping[str, object]) -> bool:
+    """Whether the schema accepts ``params`` for ``algorithm``."""
+    try:
+        check_params(algorithm, params)
+    except ValueError:
+        return False
+    return True
+
+
 def check_columns(setting: str, value: str | Sequence[str], kinds: Mapping[str, str]) -> None:
     """Raise InvalidSetting unless every column named exists (and ``image_column`` holds images)."""
     names = [value] if isinstance(value, str) else list(value)

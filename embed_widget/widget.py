@@ -28,7 +28,7 @@ from .projection import (
 from .projection.pca import preview as pca_preview
 from .replies import reply
 from .selection import IndexArray
-from .settings import check_algorithm_params, check_columns, checked_algorithm
+from .settings import check_algorithm_params, check_columns, checked_algorithm, valid_params
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,6 +97,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._engine = ProjectionEngine()
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()  # a preview never lands after the job's first frame
+        self._previewed: tuple[Any, ...] | None = None  # the matrix a preview was started for
         self._seq = 0
         self._submitted: tuple[Any, ...] | None = None
         self._matrix_key: tuple[Any, ...] | None = None
@@ -192,7 +193,7 @@ class EmbeddingView(anywidget.AnyWidget):
     def _dims_or_none(self) -> int | None:
         try:
             return int(self._embedding_matrix().shape[1])
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):
             return None
 
     def _embedding_matrix(self) -> np.ndarray:
@@ -241,7 +242,9 @@ class EmbeddingView(anywidget.AnyWidget):
         # (Not while constructing: EmbeddingView(t, algorithm=..., params=...) keeps its params.)
         if self._constructed:
             self._params_memory[change["old"]] = dict(self.params)
-            self.params = self._params_memory.get(change["new"], {})
+            remembered = self._params_memory.get(change["new"], {})
+            # (they may hold a value the controls sent that the schema rejects: then defaults)
+            self.params = remembered if valid_params(change["new"], remembered) else {}
         self._request()
 
     @traitlets.observe("params", "embedding")
@@ -278,7 +281,7 @@ class EmbeddingView(anywidget.AnyWidget):
         try:
             matrix = self._embedding_matrix()
             params, notices = validate_params(algorithm, self.params, *matrix.shape)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, KeyError) as error:
             with self._lock:
                 self._seq += 1  # a job still running for older settings must not land now
             self._submitted = None
@@ -295,11 +298,12 @@ class EmbeddingView(anywidget.AnyWidget):
             "algorithm": algorithm,
             "seq": seq,
         }
-        if self._result is None and algorithm != "pca":
+        if self._result is None and algorithm != "pca" and self._previewed != self._matrix_key:
             # The first picture must not wait for UMAP's warm-up, nor freeze the kernel while a
-            # big matrix is projected: a PCA preview, drawn from its own thread.
+            # big matrix is projected: a PCA preview, drawn from its own thread, once per matrix.
+            self._previewed = self._matrix_key
             preview = threading.Thread(
-                target=self._show_preview, args=(matrix, seq), name="ew-preview", daemon=True
+                target=self._show_preview, args=(matrix,), name="ew-preview", daemon=True
             )
             preview.start()
 
@@ -347,28 +351,27 @@ class EmbeddingView(anywidget.AnyWidget):
         with self._lock:
             return seq == self._seq
 
-    def _show_preview(self, matrix: np.ndarray, seq: int) -> None:
-        """Draw a PCA layout first, unless the job's own first frame is already out."""
+    def _show_preview(self, matrix: np.ndarray) -> None:
+        """Draw a PCA layout, unless something (a job's frame or result) is drawn already."""
         try:
             coords = pca_preview(matrix)
         except (ValueError, TypeError, np.linalg.LinAlgError):
             return
-        if np.isfinite(coords).all():  # (bad data: the job's error will say why)
-            self._send_layout(coords, final=False, seq=seq, unless_sent=True)
+        # (bad data: NaN, or every row the same; the job's error says why)
+        if np.isfinite(coords).all() and np.ptp(coords, axis=0).max() > 0:
+            self._send_layout(coords, final=False, seq=None)
 
-    def _send_layout(
-        self, coords: np.ndarray, *, final: bool, seq: int, unless_sent: bool = False
-    ) -> None:
+    def _send_layout(self, coords: np.ndarray, *, final: bool, seq: int | None) -> None:
+        """Send coordinates for request ``seq``; None (a preview) only while nothing is drawn."""
         coords = np.ascontiguousarray(coords, dtype=np.float32)
         with self._send_lock:
-            if unless_sent and (not self._is_current(seq) or self._layout.get("seq") == seq):
-                return
+            if seq is None:
+                if self._layout:
+                    return
+                seq = self._seq
             self._layout = {
-                "coords": coords.tobytes(),
-                "final": final,
-                "seq": seq,
-                "n": len(coords),
-            }
+                "coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)
+            }  # fmt: skip
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
         answer = reply(content, self._table, self.color_by, self.image_column, self._shown)

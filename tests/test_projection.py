@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -415,3 +416,54 @@ def test_pca_preview_of_many_rows_matches_the_full_pca() -> None:
     small = x[:500]
     np.testing.assert_allclose(preview(small), Projector().project("s", small, "pca", {}).coords,
                                atol=1e-4 * np.abs(small).max())  # fmt: skip
+
+
+def test_pca_is_precise_when_the_first_rows_are_unlike_the_rest() -> None:
+    from sklearn.decomposition import PCA
+
+    # a table sorted so that its first rows sit near 0 and the bulk far away (seen in review)
+    rng = np.random.default_rng(1)
+    scale = np.linspace(0.2, 3.0, 8)
+    x = np.concatenate([rng.normal(0, scale, (2_000, 8)), rng.normal(3000, scale, (60_000, 8))])
+    x = x.astype(np.float32)
+    ours = Projector().project("k", x, "pca", {"x_component": 3, "y_component": 4}).coords
+    expected = PCA(n_components=4, svd_solver="full").fit_transform(x.astype(np.float64))[:, 2:]
+    for axis in range(2):
+        assert abs(np.corrcoef(ours[:, axis], expected[:, axis])[0, 1]) > 0.999
+
+
+def test_every_job_waiting_for_a_failed_import_gets_its_error() -> None:
+    import threading
+
+    from embed_widget.projection._lazy import wait_for_import
+
+    release, attempts = threading.Event(), []
+
+    def failing_import() -> Any:
+        attempts.append(1)
+        release.wait(10)
+        raise ImportError("no such module here")
+
+    errors: list[BaseException] = []
+    waiting: set[int] = set()
+
+    def waiter() -> None:
+        try:
+            wait_for_import(failing_import, lambda: waiting.add(threading.get_ident()))
+        except ImportError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=waiter) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for _ in range(1000):  # all three wait for the one attempt before it fails
+        if len(waiting) == 3:
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    for t in threads:
+        t.join(20)
+    assert len(errors) == 3 and len(attempts) == 1  # one attempt, its error to every waiter
+    with pytest.raises(ImportError):
+        wait_for_import(failing_import, lambda: None)
+    assert len(attempts) == 2  # a later call tries again

@@ -405,3 +405,32 @@ def test_a_preview_never_replaces_the_jobs_first_frame(monkeypatch: pytest.Monke
         if thread.name == "ew-preview":
             thread.join(20)
     np.testing.assert_array_equal(coords(view), frame)
+
+
+def test_one_preview_per_matrix_while_the_first_result_is_awaited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import embed_widget.widget as widget_module
+
+    calls: list[int] = []
+    real = widget_module.pca_preview
+    monkeypatch.setattr(widget_module, "pca_preview", lambda m: calls.append(1) or real(m))
+    view = EmbeddingView(Table(dataframe=blobs(300)), algorithm="umap")
+    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)
+    view._start()
+    for k in (5, 6, 7):  # slider moves before the first result: no new preview each time
+        view.params = {"n_neighbors": k}
+    for thread in threading.enumerate():
+        if thread.name == "ew-preview":
+            thread.join(20)
+    assert calls == [1]
+    assert view._layout["seq"] in range(1, view._seq + 1) and view._layout["final"] is False
+
+
+def test_remembered_params_the_schema_rejects_fall_back_to_defaults() -> None:
+    view = EmbeddingView(Table(dataframe=blobs()), algorithm="tsne")
+    # the controls wrote a value in the moment before the t-SNE sliders replaced UMAP's
+    view.set_state({"params": {"n_neighbors": 7}})
+    view.algorithm = "pca"
+    view.algorithm = "tsne"  # must not raise: the bad values were not typed in Python
+    assert view.algorithm == "tsne" and view.params == {}

@@ -28,8 +28,7 @@ _lock = threading.Lock()
 NUMBA_LOCK = threading.RLock()
 _POLL_S = 0.05
 _imports_lock = threading.Lock()  # not _lock: that one is held for the whole of import_umap
-_import_threads: dict[str, threading.Thread] = {}
-_import_errors: dict[str, BaseException] = {}
+_imports: dict[str, _Import] = {}
 
 
 def _cache_default(fn: Any) -> Any:
@@ -70,39 +69,41 @@ def import_opentsne() -> ModuleType:
     return importlib.import_module("openTSNE")
 
 
+class _Import:
+    """One run of an importer in its own daemon thread, with the error it raised, if any."""
+
+    def __init__(self, importer: Callable[[], ModuleType]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._run, args=(importer,), name=f"ew-{importer.__name__}", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, importer: Callable[[], ModuleType]) -> None:
+        try:
+            importer()
+        except BaseException as error:  # handed to every job waiting for this import
+            self.error = error
+
+
 def wait_for_import(importer: Callable[[], ModuleType], check: Callable[[], None]) -> None:
     """Run ``importer`` once, in its own thread, and wait for it while calling ``check``.
 
     An import cannot be interrupted (``import umap``: ~0.7 s, ~14 s in a machine's first kernel).
     Waiting for it here instead of importing on the engine's worker lets a superseded job give
     up the worker at once (``check`` raises Cancelled), so e.g. a switch to PCA answers while
-    umap still loads. An import error is raised to every waiter, and a later call retries.
+    umap still loads. An import error is raised to every job that waited for that attempt; the
+    next call tries again.
     """
-    name = importer.__name__
     with _imports_lock:
-        thread = _import_threads.get(name)
-        if thread is None:
-            thread = threading.Thread(
-                target=_run_import, args=(importer,), name=f"embed_widget-{name}", daemon=True
-            )
-            _import_threads[name] = thread
-            thread.start()
-    while thread.is_alive():
+        job = _imports.get(importer.__name__)
+        if job is None or (job.error is not None and not job.thread.is_alive()):
+            job = _imports[importer.__name__] = _Import(importer)
+    while job.thread.is_alive():
         check()
-        thread.join(_POLL_S)
-    with _imports_lock:
-        error = _import_errors.get(name)
-        if error is not None and _import_threads.get(name) is thread:
-            del _import_threads[name], _import_errors[name]
-    if error is not None:
-        raise error
-
-
-def _run_import(importer: Callable[[], ModuleType]) -> None:
-    try:
-        importer()
-    except BaseException as error:  # handed to the waiting job
-        _import_errors[importer.__name__] = error
+        job.thread.join(_POLL_S)
+    if job.error is not None:
+        raise job.error
 
 
 @contextlib.contextmanager
