@@ -358,24 +358,32 @@ def test_invalid_setting_while_computing_keeps_the_error_and_the_old_view() -> N
     view.close()
 
 
-def test_the_preview_is_pca_drawn_from_its_own_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def held_preview(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold every PCA preview back until the returned event is set."""
     import embed_widget.widget as widget_module
-    from embed_widget.projection import Projector
 
-    release = threading.Event()
-    real = widget_module.pca_preview
+    release, real = threading.Event(), widget_module.pca_preview
 
     def slow_preview(matrix: np.ndarray) -> np.ndarray:
         release.wait(20)
         return real(matrix)
 
     monkeypatch.setattr(widget_module, "pca_preview", slow_preview)
+    return release
+
+
+def test_the_preview_is_pca_drawn_from_its_own_thread(
+    held_preview: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embed_widget.projection import Projector
+
     table = Table(dataframe=blobs(300))
     view = EmbeddingView(table, algorithm="umap")
     monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)  # no job: only the preview
     view._start()  # returns while the preview is still being computed: the kernel is free
     assert view._layout == {}
-    release.set()
+    held_preview.set()
     deadline = time.monotonic() + 20
     while view._layout.get("seq") != view._seq and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -384,23 +392,15 @@ def test_the_preview_is_pca_drawn_from_its_own_thread(monkeypatch: pytest.Monkey
     np.testing.assert_allclose(coords(view), expected, atol=1e-3 * np.abs(expected).max())
 
 
-def test_a_preview_never_replaces_the_jobs_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
-    import embed_widget.widget as widget_module
-
-    release = threading.Event()
-    real = widget_module.pca_preview
-
-    def slow_preview(matrix: np.ndarray) -> np.ndarray:
-        release.wait(20)
-        return real(matrix)
-
-    monkeypatch.setattr(widget_module, "pca_preview", slow_preview)
+def test_a_preview_never_replaces_the_jobs_first_frame(
+    held_preview: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
     view = EmbeddingView(Table(dataframe=blobs(300)), algorithm="umap")
     monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)
     view._start()
     frame = np.full((300, 2), 7.0, dtype=np.float32)
     view._send_layout(frame, final=False, seq=view._seq)  # the job's first frame comes first
-    release.set()
+    held_preview.set()
     for thread in threading.enumerate():
         if thread.name == "ew-preview":
             thread.join(20)
