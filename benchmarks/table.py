@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from embed_widget.table import Table
+from embed_widget.data import Table
 
 MB = 1024 * 1024
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .media import Image
+from .data import Image
+from .errors import InvalidSetting
 from .table import Table
 
 if TYPE_CHECKING:
-    from .settings import InvalidSetting
     from .widget import EmbeddingView
 
 __all__ = ["EmbeddingView", "Image", "InvalidSetting", "Table"]
@@ -25,8 +25,4 @@ def __getattr__(name: str) -> Any:
         from .widget import EmbeddingView
 
         return EmbeddingView
-    if name == "InvalidSetting":
-        from .settings import InvalidSetting
-
-        return InvalidSetting
     raise AttributeError(f"module 'embed_widget' has no attribute {name!r}")

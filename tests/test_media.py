@@ -10,7 +10,7 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from embed_widget.media import Image
+from embed_widget.data import Image
 
 
 def decode(img: Image) -> np.ndarray:

@@ -8,8 +8,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from embed_widget.media import Image
-from embed_widget.table import Table
+from embed_widget.data import Image, Table
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from embed_widget.media import Image
-from embed_widget.table import Table
+from embed_widget.data import Image, Table
 
 
 def snapshot(t: Table) -> tuple[Any, ...]:
@@ -172,8 +171,10 @@ def test_add_data_without_columns() -> None:
 
 
 def test_constructor_argument_errors() -> None:
-    with pytest.raises(TypeError, match="unexpected keyword"):
-        Table(columns=["a"], rows=[[1]])  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"unknown keyword argument\(s\) 'rows'; accepted: columns"):
+        Table(columns=["a"], rows=[[1]])
+    with pytest.raises(TypeError, match=r"'dataframes' \(did you mean 'dataframe'\?\)"):
+        Table(dataframes=None)
     with pytest.raises(ValueError, match="duplicate column name 'a'"):
         Table(columns=["a", "a"])
     with pytest.raises(TypeError, match="row 0 is a int"):
@@ -181,6 +182,6 @@ def test_constructor_argument_errors() -> None:
     with pytest.raises(TypeError, match="list of names"):
         Table(columns="abc")
     with pytest.raises(TypeError, match="unsupported table input"):
-        from embed_widget.ingest import columns_from_frame
+        from embed_widget.data.ingest import columns_from_frame
 
         columns_from_frame([1, 2])

@@ -10,8 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embed_widget.media import Image
-from embed_widget.table import Table
+from embed_widget.data import Image, Table
 
 IMAGES = [Image(np.eye(3)), Image(np.zeros((2, 5, 3))), Image(np.ones((4, 4)), caption="one")]
 KINDS = ["int", "float", "bool", "str", "vec2", "vec3", "image"]

@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import FakeEngine
 
 from embed_widget import Image, Table
+from embed_widget.session import ProjectionSession, session_for
 from embed_widget.widget import EmbeddingView
 
 
@@ -279,9 +281,10 @@ def test_rows_message_lists_selected_rows_with_thumbnails() -> None:
     view = EmbeddingView(Table(dataframe=frame), algorithm="pca")
     sent: list[tuple[dict[str, Any], list[bytes]]] = []
     view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
-    view._on_message(view, {"type": "rows", "indices": list(range(80)), "request": 4}, [])
+    view.selection = list(range(80))
+    view._on_message(view, {"type": "rows", "request": 4}, [])  # the kernel reads the selection
     content, buffers = sent[-1]
-    assert content["request"] == 4
+    assert content["request"] == 4 and content["total"] == 80
     assert len(content["rows"]) == 60  # the list is capped; the count is shown beside it
     assert content["rows"][3] == {"index": 3, "label": frame["label"][3], "image": True}
     assert len(buffers) == 60 and all(b[:4] == b"\x89PNG" for b in buffers)
@@ -290,22 +293,16 @@ def test_rows_message_lists_selected_rows_with_thumbnails() -> None:
 
 def test_nothing_is_computed_before_display_and_settings_merge() -> None:
     table = Table(dataframe=blobs(150))
+    engine = FakeEngine()
+    ProjectionSession(table, engine=engine)  # type: ignore[arg-type]
     view = table.view
-    submitted: list[str] = []
-    submit = view._engine.submit
-
-    def counting_submit(key: Any, matrix: Any, algorithm: str, params: Any, **kw: Any) -> int:
-        submitted.append(algorithm)
-        return submit(key, matrix, algorithm, params, **kw)
-
-    view._engine.submit = counting_submit  # type: ignore[method-assign]
     view.algorithm = "pca"
     view.params = {"x_component": 2}
-    assert submitted == []
+    assert engine.jobs == []
     bundle = table._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle[0]
-    assert view.wait(30)
-    assert submitted == ["pca"]
+    assert engine.algorithms == ["pca"] and engine.jobs[0].params["x_component"] == 2
+    engine.finish()
     assert view.projection_frame().attrs["params"]["x_component"] == 2
     view.close()
 
@@ -328,15 +325,14 @@ def test_tooltip_values_are_capped_and_ordered() -> None:
 def test_data_change_drops_the_old_caches() -> None:
     table = Table(dataframe=blobs(60))
     table.project("pca")
-    assert table._projector is not None
+    projector = session_for(table).engine.projector
+    assert projector.cache_sizes()["results"] == 1
     view = table.view
     view.algorithm = "pca"
     assert view.wait(30)
-    old_engine = view._engine
     table.add_data(0.0, 0.0, 0.0, 0.0, "group 0", 0.1)
-    assert table._projector is None
+    assert projector.cache_sizes()["keys"] == 0  # the old data's caches are gone at once
     assert view.wait(30)
-    assert view._engine is not old_engine
     assert len(view.projection_frame()) == 61
     view.close()
 
@@ -361,45 +357,43 @@ def test_invalid_setting_while_computing_keeps_the_error_and_the_old_view() -> N
 @pytest.fixture
 def held_preview(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Hold every PCA preview back until the returned event is set."""
-    import embed_widget.widget as widget_module
+    import embed_widget.session.live as live_module
 
-    release, real = threading.Event(), widget_module.pca_preview
+    release, real = threading.Event(), live_module.pca_preview
 
     def slow_preview(matrix: np.ndarray) -> np.ndarray:
         release.wait(20)
         return real(matrix)
 
-    monkeypatch.setattr(widget_module, "pca_preview", slow_preview)
+    monkeypatch.setattr(live_module, "pca_preview", slow_preview)
     return release
 
 
-def test_the_preview_is_pca_drawn_from_its_own_thread(
-    held_preview: threading.Event, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_preview_is_pca_drawn_from_its_own_thread(held_preview: threading.Event) -> None:
     from embed_widget.projection import Projector
 
     table = Table(dataframe=blobs(300))
+    ProjectionSession(table, engine=FakeEngine())  # type: ignore[arg-type]  # only the preview
     view = EmbeddingView(table, algorithm="umap")
-    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)  # no job: only the preview
-    view._start()  # returns while the preview is still being computed: the kernel is free
+    view._repr_mimebundle_()  # returns while the preview is computed: the kernel is free
     assert view._layout == {}
     held_preview.set()
     deadline = time.monotonic() + 20
-    while view._layout.get("seq") != view._seq and time.monotonic() < deadline:
+    while view._layout.get("seq") != view.live.seq and time.monotonic() < deadline:
         time.sleep(0.01)
     assert view._layout["final"] is False
     expected = Projector().project("k", table.embedding_matrix(view.embedding), "pca", {}).coords
     np.testing.assert_allclose(coords(view), expected, atol=1e-3 * np.abs(expected).max())
 
 
-def test_a_preview_never_replaces_the_jobs_first_frame(
-    held_preview: threading.Event, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    view = EmbeddingView(Table(dataframe=blobs(300)), algorithm="umap")
-    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)
-    view._start()
+def test_a_preview_never_replaces_the_jobs_first_frame(held_preview: threading.Event) -> None:
+    table = Table(dataframe=blobs(300))
+    engine = FakeEngine()
+    ProjectionSession(table, engine=engine)  # type: ignore[arg-type]
+    view = EmbeddingView(table, algorithm="umap")
+    view._repr_mimebundle_()
     frame = np.full((300, 2), 7.0, dtype=np.float32)
-    view._send_layout(frame, final=False, seq=view._seq)  # the job's first frame comes first
+    engine.jobs[-1].callbacks["on_frame"](frame)  # the job's first frame comes first
     held_preview.set()
     for thread in threading.enumerate():
         if thread.name == "ew-preview":
@@ -410,21 +404,22 @@ def test_a_preview_never_replaces_the_jobs_first_frame(
 def test_one_preview_per_matrix_while_the_first_result_is_awaited(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import embed_widget.widget as widget_module
+    import embed_widget.session.live as live_module
 
     calls: list[int] = []
-    real = widget_module.pca_preview
-    monkeypatch.setattr(widget_module, "pca_preview", lambda m: calls.append(1) or real(m))
-    view = EmbeddingView(Table(dataframe=blobs(300)), algorithm="umap")
-    monkeypatch.setattr(view._engine, "submit", lambda *a, **k: 0)
-    view._start()
+    real = live_module.pca_preview
+    monkeypatch.setattr(live_module, "pca_preview", lambda m: calls.append(1) or real(m))
+    table = Table(dataframe=blobs(300))
+    ProjectionSession(table, engine=FakeEngine())  # type: ignore[arg-type]
+    view = EmbeddingView(table, algorithm="umap")
+    view._repr_mimebundle_()
     for k in (5, 6, 7):  # slider moves before the first result: no new preview each time
         view.params = {"n_neighbors": k}
     for thread in threading.enumerate():
         if thread.name == "ew-preview":
             thread.join(20)
     assert calls == [1]
-    assert view._layout["seq"] in range(1, view._seq + 1) and view._layout["final"] is False
+    assert view._layout["seq"] in range(1, view.live.seq + 1) and view._layout["final"] is False
 
 
 def test_remembered_params_the_schema_rejects_fall_back_to_defaults() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .engine import ProjectionEngine, warm_up, warm_up_in_background
 from .projector import Projector
 from .result import Cancelled, ProjectionResult
-from .schema import ALGORITHMS, METRICS, check_params, param_schema, validate_params
+from .schema import ALGORITHMS, METRICS, check_params, data_limits, param_schema, validate_params
 
 __all__ = [
     "ALGORITHMS",
@@ -24,6 +24,7 @@ __all__ = [
     "ProjectionResult",
     "Projector",
     "check_params",
+    "data_limits",
     "param_schema",
     "validate_params",
     "warm_up",

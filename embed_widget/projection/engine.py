@@ -1,10 +1,11 @@
-"""ProjectionEngine: one background worker thread, latest request wins."""
+"""ProjectionEngine: one worker thread that ends when idle; per channel, the latest request wins."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +18,13 @@ from .result import Cancelled, FrameFn, ProgressFn, ProjectionResult
 log = logging.getLogger(__name__)
 DoneFn = Callable[[ProjectionResult], None]
 ErrorFn = Callable[[BaseException], None]
+_EVERY = object()  # wait(): for every channel
 
 
 @dataclass
 class _Job:
     id: int
+    channel: Hashable
     key: Hashable
     matrix: np.ndarray
     algorithm: str
@@ -33,12 +36,17 @@ class _Job:
 
 
 class ProjectionEngine:
-    """Runs :meth:`Projector.project` in one background thread; a newer request supersedes.
+    """Runs :meth:`Projector.project` in a background thread; per channel, a newer request wins.
 
-    Callbacks run on the worker thread. Once :meth:`submit` returns, no callback of an older job
-    is called any more: the running job is cancelled cooperatively (``should_stop``) and its
-    result, if it still finishes, is dropped. Callbacks should be quick; an exception raised by a
-    callback is logged, not propagated. Callbacks may call :meth:`submit`.
+    Each channel (e.g. one per view) has at most one job: a submit supersedes that channel's
+    queued or running job, which is cancelled cooperatively (``should_stop``) and whose result,
+    if it still finishes, is dropped. Jobs of different channels run one after the other, in the
+    order submitted. The worker thread ends when nothing is queued (an idle engine holds no
+    thread) and starts again on the next submit.
+
+    Callbacks run on the worker thread. Once :meth:`submit` or :meth:`cancel` returns, no callback
+    of an older job of that channel is called any more. Callbacks should be quick; an exception
+    raised by a callback is logged, not propagated. Callbacks may call :meth:`submit`.
 
     Parameters
     ----------
@@ -49,12 +57,13 @@ class ProjectionEngine:
     def __init__(self, projector: Projector | None = None) -> None:
         self.projector = projector if projector is not None else Projector()
         self._cv = threading.Condition()
-        # held while a callback runs and while submit() bumps the job id: this is what makes
+        # held while a callback runs and while submit() bumps a job id: this is what makes
         # "no old callback after submit returns" hold
         self._deliver = threading.RLock()
-        self._latest = 0
-        self._pending: _Job | None = None
-        self._running: int | None = None
+        self._ids = 0
+        self._latest: dict[Hashable, int] = {}
+        self._pending: OrderedDict[Hashable, _Job] = OrderedDict()
+        self._running: _Job | None = None
         self._closed = False
         self._thread: threading.Thread | None = None
 
@@ -65,21 +74,24 @@ class ProjectionEngine:
         algorithm: str,
         params: Mapping[str, object],
         *,
+        channel: Hashable = None,
         on_progress: ProgressFn | None = None,
         on_frame: FrameFn | None = None,
         on_done: DoneFn | None = None,
         on_error: ErrorFn | None = None,
     ) -> int:
-        """Queue a projection, superseding any queued or running one; returns its job id."""
+        """Queue a projection, superseding the channel's queued or running one; returns its id."""
         with self._deliver, self._cv:
             if self._closed:
                 raise RuntimeError("this ProjectionEngine was shut down")
-            self._latest += 1
+            self._ids += 1
             job = _Job(
-                self._latest, key, matrix, algorithm, dict(params),
+                self._ids, channel, key, matrix, algorithm, dict(params),
                 on_progress, on_frame, on_done, on_error,
             )  # fmt: skip
-            self._pending = job
+            self._latest[channel] = job.id
+            self._pending.pop(channel, None)
+            self._pending[channel] = job
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="embed_widget-projection", daemon=True
@@ -88,18 +100,31 @@ class ProjectionEngine:
             self._cv.notify_all()
             return job.id
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until no job is queued or running; False if ``timeout`` passed first."""
+    def cancel(self, channel: Hashable = None) -> None:
+        """Drop the channel's queued job and stop its running one (its result never lands)."""
+        with self._deliver, self._cv:
+            self._ids += 1
+            self._latest[channel] = self._ids
+            self._pending.pop(channel, None)
+            self._cv.notify_all()
+
+    def wait(self, timeout: float | None = None, channel: Hashable = _EVERY) -> bool:
+        """Block until no job (of ``channel``, if given) is queued or running; False on timeout."""
+
+        def idle() -> bool:
+            running = self._running
+            if channel is _EVERY:
+                return not self._pending and running is None
+            return channel not in self._pending and (running is None or running.channel != channel)
+
         with self._cv:
-            return self._cv.wait_for(
-                lambda: self._pending is None and self._running is None, timeout
-            )
+            return self._cv.wait_for(idle, timeout)
 
     def shutdown(self) -> None:
-        """Cancel the running job, drop the queued one and stop the worker thread."""
+        """Cancel every job and stop the worker thread; the engine takes no more jobs."""
         with self._deliver, self._cv:
             self._closed = True
-            self._pending = None
+            self._pending.clear()
             self._cv.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -108,16 +133,21 @@ class ProjectionEngine:
     @property
     def latest_job(self) -> int:
         """Id of the most recently submitted job."""
-        return self._latest
+        return self._ids
 
-    def _stale(self, job_id: int) -> bool:
-        return self._closed or job_id != self._latest
+    @property
+    def busy(self) -> bool:
+        """Whether a worker thread is alive (it ends once nothing is queued)."""
+        return self._thread is not None
 
-    def _deliver_to(self, job_id: int, callback: Callable[..., None] | None, *args: Any) -> None:
+    def _stale(self, job: _Job) -> bool:
+        return self._closed or job.id != self._latest.get(job.channel)
+
+    def _deliver_to(self, job: _Job, callback: Callable[..., None] | None, *args: Any) -> None:
         if callback is None:
             return
         with self._deliver:
-            if self._stale(job_id):
+            if self._stale(job):
                 return
             try:
                 callback(*args)
@@ -127,38 +157,34 @@ class ProjectionEngine:
     def _work(self) -> None:
         while True:
             with self._cv:
-                while self._pending is None and not self._closed:
-                    self._cv.wait()
-                if self._closed:
+                if self._closed or not self._pending:
                     self._running = None
+                    self._thread = None  # the next submit starts a new worker
                     self._cv.notify_all()
                     return
-                job = self._pending
-                assert job is not None
-                self._pending = None
-                self._running = job.id
+                _, job = self._pending.popitem(last=False)
+                self._running = job
             self._run(job)
             with self._cv:
                 self._running = None
                 self._cv.notify_all()
 
     def _run(self, job: _Job) -> None:
-        jid = job.id
         try:
             result = self.projector.project(
                 job.key, job.matrix, job.algorithm, job.params,
-                on_progress=lambda f, p: self._deliver_to(jid, job.on_progress, f, p),
-                on_frame=lambda c: self._deliver_to(jid, job.on_frame, c),
-                should_stop=lambda: self._stale(jid),
+                on_progress=lambda f, p: self._deliver_to(job, job.on_progress, f, p),
+                on_frame=lambda c: self._deliver_to(job, job.on_frame, c),
+                should_stop=lambda: self._stale(job),
             )  # fmt: skip
         except Cancelled:
             return
         except Exception as exc:
             if job.on_error is None:
-                log.exception("embed_widget projection job %d failed", jid)
-            self._deliver_to(jid, job.on_error, exc)
+                log.exception("embed_widget projection job %d failed", job.id)
+            self._deliver_to(job, job.on_error, exc)
             return
-        self._deliver_to(jid, job.on_done, result)
+        self._deliver_to(job, job.on_done, result)
 
 
 def warm_up() -> None:

@@ -41,9 +41,14 @@ class ParamSpec:
     step: float | None = None
     options: tuple[str, ...] = ()
     nullable: str | None = None
+    #: the frontend's control: "slider", or "select" (a dropdown: choices, small integer ranges)
+    control: str = "slider"
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "label": self.label, "type": self.type}
+        control = "select" if self.type == "choice" else self.control
+        out: dict[str, Any] = {
+            "name": self.name, "label": self.label, "type": self.type, "control": control
+        }  # fmt: skip
         if self.type == "choice":
             out["options"] = list(self.options)
         else:
@@ -81,10 +86,10 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
     "pca": (
         ParamSpec("x_component", "x component", "int", 1,
                   "Principal component shown on the x axis (1 = most variance).",
-                  min=1, max=MAX_PCA_COMPONENTS, step=1),
+                  min=1, max=MAX_PCA_COMPONENTS, step=1, control="select"),
         ParamSpec("y_component", "y component", "int", 2,
                   "Principal component shown on the y axis.",
-                  min=1, max=MAX_PCA_COMPONENTS, step=1),
+                  min=1, max=MAX_PCA_COMPONENTS, step=1, control="select"),
     ),
     "umap": (
         ParamSpec("n_neighbors", "neighbours", "int", 15,
@@ -171,6 +176,22 @@ def param_schema(n_rows: int | None = None, n_dims: int | None = None) -> dict[s
             params.append(js)
         out[algo] = {"label": LABELS[algo], "params": params}
     return out
+
+
+def data_limits(n_rows: int, n_dims: int | None) -> dict[str, Any]:
+    """What the data allows, apart from the static schema: the table's shape and, per algorithm,
+    each parameter's largest value where the data sets one below the schema's maximum.
+
+    The frontend narrows its sliders with this (in place, without rebuilding them).
+    """
+    maxima: dict[str, dict[str, float]] = {}
+    for algo in ALGORITHMS:
+        for spec in SPECS[algo]:
+            hi = _data_max(algo, spec.name, n_rows, n_dims)
+            if hi is not None and spec.max is not None and hi < spec.max:
+                lo = spec.min if spec.min is not None else hi
+                maxima.setdefault(algo, {})[spec.name] = max(hi, lo)
+    return {"n_rows": n_rows, "n_dims": n_dims, "max": maxima}
 
 
 def _data_max(algo: str, name: str, n_rows: int | None, n_dims: int | None) -> float | None:

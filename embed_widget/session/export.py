@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .projection import ProjectionResult
-    from .table import Table
+    from ..data import Table
+    from ..projection import ProjectionResult
 
 _LIBRARIES = ("embed_widget", "numpy", "pandas", "scikit-learn", "umap-learn", "openTSNE")
 

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .media import Image
+from ..data import Image
+from .protocol import RowSummary
 
 if TYPE_CHECKING:
-    from .table import Table
+    from ..data import Table
 
 MAX_TEXT = 120
 
@@ -65,12 +66,12 @@ MAX_LISTED = 60
 
 def row_summaries(
     table: Table, indices: list[int], label_column: str | None, image_column: str | None
-) -> tuple[list[dict[str, object]], list[bytes]]:
+) -> tuple[list[RowSummary], list[bytes]]:
     """Short entries for the selection list: index, a label, and a thumbnail where there is one.
 
     Returns the entries and the PNGs of those with ``"image": True``, in order.
     """
-    entries: list[dict[str, object]] = []
+    entries: list[RowSummary] = []
     images: list[bytes] = []
     for index in indices[:MAX_LISTED]:
         row = table.row(index)

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import traitlets
+from ..errors import InvalidSetting
+from ..projection import ALGORITHMS, check_params
 
-from .projection import ALGORITHMS, check_params
-
-
-class InvalidSetting(traitlets.TraitError, ValueError):
-    """A setting made from Python that the table or the parameter schema does not allow."""
+__all__ = ["InvalidSetting", "check_algorithm_params", "check_columns", "checked_algorithm"]
 
 
 def checked_algorithm(value: object) -> str:
@@ -28,15 +25,6 @@ def check_algorithm_params(algorithm: str, params: Mapping[str, object]) -> None
         check_params(algorithm, params)
     except ValueError as error:
         raise InvalidSetting(str(error)) from None
-
-
-def valid_params(algorithm: str, params: Mapping[str, object]) -> bool:
-    """Whether the schema accepts ``params`` for ``algorithm``."""
-    try:
-        check_params(algorithm, params)
-    except ValueError:
-        return False
-    return True
 
 
 def check_columns(setting: str, value: str | Sequence[str], kinds: Mapping[str, str]) -> None:

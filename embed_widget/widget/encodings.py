@@ -1,21 +1,50 @@
-"""Colour encodings for the scatter: category codes or continuous values, as bytes."""
+"""Colour encodings for the scatter: category codes or continuous values, as bytes, with the
+palette that draws them (the frontend restates no colour rule)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .protocol import CategoricalColors, Colors, ColumnInfo, ContinuousColors, NoColors, Role
+
 if TYPE_CHECKING:
-    from .table import Table
+    from ..data import Table
 
+#: Tableau 10 followed by its lighter partners: 20 colours, the first ten the most distinct.
+CATEGORICAL = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#8cd17d", "#86bcb6", "#f1ce63",
+    "#d4a6c8", "#fabfd2", "#d37295", "#79706e",
+]  # fmt: skip
+#: Viridis at 9 stops; the frontend interpolates between them.
+VIRIDIS = [
+    "#440154", "#472c7a", "#3b518b", "#2c718e", "#21908d", "#27ad81", "#5cc863", "#aadc32",
+    "#fde725",
+]  # fmt: skip
+#: Colour of the points when no column colours them.
+DEFAULT_POINT = "#4e79a7"
 #: The palette has this many distinguishable colours; rarer categories share an "other" colour.
-MAX_CATEGORIES = 20
+MAX_CATEGORIES = len(CATEGORICAL)
 OTHER_LABEL = "(other)"
-COLORABLE_KINDS = ("categorical", "numeric", "text")
+#: What each kind of column can be used for.
+ROLES: dict[str, list[Role]] = {
+    "embedding": ["embedding"],
+    "numeric": ["embedding", "color"],
+    "categorical": ["color"],
+    "text": ["color"],
+    "image": ["image"],
+}
 
 
-def color_encoding(table: Table, column: str | None) -> dict[str, Any]:
+def column_infos(kinds: Mapping[str, str]) -> list[ColumnInfo]:
+    """The ``_columns`` trait: each column with its kind and roles."""
+    return [{"name": n, "kind": k, "roles": list(ROLES.get(k, []))} for n, k in kinds.items()]
+
+
+def color_encoding(table: Table, column: str | None) -> Colors:
     """Encode ``column`` for colouring: the ``_colors`` trait's value.
 
     Categorical and text columns become uint8 codes with their labels and counts (at most
@@ -23,13 +52,13 @@ def color_encoding(table: Table, column: str | None) -> dict[str, Any]:
     become float32 values with their finite min and max.
     """
     if column is None:
-        return {"kind": "none", "column": None}
+        return no_colors()
     kinds = table.column_kinds
     if column not in kinds:
         raise ValueError(f"color_by: no column {column!r}; columns are {list(kinds)}")
     kind = kinds[column]
-    if kind not in COLORABLE_KINDS:
-        colorable = [name for name, k in kinds.items() if k in COLORABLE_KINDS]
+    if "color" not in ROLES.get(kind, []):
+        colorable = [name for name, k in kinds.items() if "color" in ROLES.get(k, [])]
         raise ValueError(
             f"color_by: column {column!r} holds {kind} cells, which cannot colour points; "
             f"choose one of {colorable} or None"
@@ -40,7 +69,11 @@ def color_encoding(table: Table, column: str | None) -> dict[str, Any]:
     return _categorical(column, np.asarray(codes), list(labels), list(counts))
 
 
-def _continuous(column: str, values: np.ndarray) -> dict[str, Any]:
+def no_colors() -> NoColors:
+    return {"kind": "none", "column": None, "color": DEFAULT_POINT}
+
+
+def _continuous(column: str, values: np.ndarray) -> ContinuousColors:
     values = np.ascontiguousarray(values, dtype=np.float32)
     finite = values[np.isfinite(values)]
     low = float(finite.min()) if finite.size else 0.0
@@ -51,12 +84,13 @@ def _continuous(column: str, values: np.ndarray) -> dict[str, Any]:
         "values": values.tobytes(),
         "min": low,
         "max": high,
+        "colormap": list(VIRIDIS),
     }
 
 
 def _categorical(
     column: str, codes: np.ndarray, labels: list[str], counts: list[int]
-) -> dict[str, Any]:
+) -> CategoricalColors:
     if len(labels) > MAX_CATEGORIES:
         codes, labels, counts = _lump_rare(codes, labels, counts)
     return {
@@ -65,6 +99,7 @@ def _categorical(
         "codes": np.ascontiguousarray(codes, dtype=np.uint8).tobytes(),
         "categories": labels,
         "counts": [int(c) for c in counts],
+        "palette": CATEGORICAL[: len(labels)],
     }
 
 

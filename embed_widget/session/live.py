@@ -1,0 +1,220 @@
+"""LiveProjection: one view's projection — its requests, preview, status, memory and result.
+
+The latest request wins, decided in one place: the engine's channel (one per live projection)
+delivers no callback of a superseded job. Request numbers (``seq``) only tell the frontend which
+request a status or layout belongs to.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from ..projection import ProjectionResult, check_params, validate_params
+from ..projection.pca import preview as pca_preview
+from . import status as st
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .session import ProjectionSession
+
+
+class Listener(Protocol):
+    """What a live projection reports to (the widget)."""
+
+    def show_status(self, status: st.Status) -> None: ...
+
+    def show_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None: ...
+
+    def data_changed(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a view asks for: the algorithm, its parameters and the embedding columns."""
+
+    algorithm: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    embedding: tuple[str, ...] = ()
+
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        return (self.algorithm, json.dumps(dict(self.params), sort_keys=True, default=str),
+                self.embedding)  # fmt: skip
+
+
+class LiveProjection:
+    """One view's projection of its table (made by :meth:`ProjectionSession.live`).
+
+    Nothing is computed until :meth:`request`. ``shown`` says whether a view displays it: the
+    session frees its caches when no live projection is shown.
+    """
+
+    def __init__(self, session: ProjectionSession, listener: Listener) -> None:
+        self.session = session
+        self._listener = listener
+        self._lock = threading.Lock()  # a preview never lands after the job's first frame
+        self._seq = 0
+        self._submitted: tuple[Any, ...] | None = None
+        self._settings: Settings | None = None
+        self._drawn = False
+        self._previewed: tuple[Any, ...] | None = None
+        self._memory: dict[str, dict[str, Any]] = {}
+        self.result: ProjectionResult | None = None
+        self.result_embedding: list[str] = []
+        self.shown = False
+
+    # --- requests ---------------------------------------------------------------------------------
+
+    def request(self, settings: Settings) -> None:
+        """Compute ``settings`` in the background (once per distinct setting and data version).
+
+        A setting or data that cannot be projected reports an error status and stops an older
+        job from landing; the previous layout stays.
+        """
+        self._settings = settings
+        key = (self.session.table.version, *settings.key())
+        if key == self._submitted:
+            return
+        self._submitted = key
+        try:
+            matrix = self.session.matrix(settings.embedding)
+            params, notices = validate_params(settings.algorithm, settings.params, *matrix.shape)
+        except (ValueError, TypeError, KeyError) as error:
+            self._submitted = None
+            self.session.engine.cancel(self)  # a job still running for older settings
+            self._seq += 1
+            self._listener.show_status(st.failed(str(error)))
+            return
+        self._seq += 1
+        seq = self._seq
+        running = st.running(settings.algorithm, seq, notices)
+        self._listener.show_status(running)
+        self._preview_once(matrix, self.session.key(settings.embedding), settings.algorithm)
+        self._submit(matrix, settings, params, seq, running)
+
+    def _submit(
+        self, matrix: np.ndarray, settings: Settings, params: dict[str, Any], seq: int,
+        running: st.Status,
+    ) -> None:  # fmt: skip
+        listener, embedding = self._listener, list(settings.embedding)
+
+        def on_done(result: ProjectionResult) -> None:
+            self.result, self.result_embedding = result, embedding
+            self._draw(result.coords, final=True, seq=seq)
+            listener.show_status(st.done(result, seq))
+
+        def on_error(error: BaseException) -> None:
+            self._submitted = None
+            listener.show_status(st.failed(str(error), seq))
+
+        self.session.engine.submit(
+            self.session.key(embedding), matrix, settings.algorithm, params,
+            channel=self,
+            on_progress=lambda f, phase: listener.show_status(st.progressed(running, f, phase)),
+            on_frame=lambda coords: self._draw(coords, final=False, seq=seq),
+            on_done=on_done,
+            on_error=on_error,
+        )  # fmt: skip
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until this projection's job is done (True) or ``timeout`` passes (False)."""
+        return self.session.engine.wait(timeout, channel=self)
+
+    def refresh(self) -> None:
+        """Request the last settings again (after a change of the table's data)."""
+        self._submitted = None
+        if self._settings is not None:
+            self.request(self._settings)
+
+    @property
+    def seq(self) -> int:
+        """Number of the latest request."""
+        return self._seq
+
+    def frame(self) -> pd.DataFrame | None:
+        """The shown result as a DataFrame, or None before the first one."""
+        if self.result is None:
+            return None
+        return self.session.frame(self.result, self.result_embedding)
+
+    # --- parameter memory -------------------------------------------------------------------------
+
+    def remember(self, algorithm: str, params: Mapping[str, Any]) -> None:
+        """Note the parameters in use with ``algorithm`` (they come back with it)."""
+        self._memory[algorithm] = dict(params)
+
+    def set_algorithm(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The parameters to use on switching to ``name``: ``params`` when given, else those last
+        used with ``name`` (the defaults if the schema now rejects them, e.g. a value the
+        controls sent). Remembers the result."""
+        chosen = dict(params) if params is not None else self._memory.get(name, {})
+        if params is None:
+            try:
+                check_params(name, chosen)
+            except ValueError:
+                chosen = {}
+        self.remember(name, chosen)
+        return dict(chosen)
+
+    # --- lifetime ---------------------------------------------------------------------------------
+
+    def show(self) -> None:
+        """A view displays this projection (again)."""
+        self.shown = True
+
+    def hide(self) -> None:
+        """No view displays it any more: stop its job and free what it holds (the session's
+        caches too, once no live projection of the table is shown). A later :meth:`show` and
+        :meth:`refresh` compute again."""
+        self.shown = False
+        self.session.engine.cancel(self)
+        self._submitted = None
+        with self._lock:
+            self._drawn = False
+            self._previewed = None
+        self.result = None
+        self.session.release_if_unused()
+
+    def close(self) -> None:
+        """The view is closed: stop its job and leave the session."""
+        self.shown = False
+        self.session.forget(self)
+
+    def data_changed(self) -> None:
+        self._listener.data_changed()
+
+    # --- drawing ----------------------------------------------------------------------------------
+
+    def _draw(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+        with self._lock:
+            self._drawn = True
+            self._listener.show_layout(coords, final=final, seq=seq)
+
+    def _preview_once(self, matrix: np.ndarray, key: tuple[Any, ...], algorithm: str) -> None:
+        """While nothing is drawn, a PCA preview from its own thread, once per matrix: the first
+        picture must not wait for UMAP's warm-up, nor freeze the kernel for a big matrix."""
+        if self.result is not None or algorithm == "pca" or self._previewed == key:
+            return
+        self._previewed = key
+        thread = threading.Thread(
+            target=self._show_preview, args=(matrix,), name="ew-preview", daemon=True
+        )
+        thread.start()
+
+    def _show_preview(self, matrix: np.ndarray) -> None:
+        try:
+            coords = pca_preview(matrix)
+        except (ValueError, TypeError, np.linalg.LinAlgError):
+            return  # bad data (NaN, every row the same): the job's error says why
+        if not (np.isfinite(coords).all() and np.ptp(coords, axis=0).max() > 0):
+            return
+        with self._lock:
+            if not self._drawn:
+                self._drawn = True
+                self._listener.show_layout(coords, final=False, seq=self._seq)

@@ -1,0 +1,178 @@
+"""ProjectionSession: one per table — one cache, one default algorithm, one embedding matrix.
+
+``t.project()`` and every view of ``t`` go through the table's session (:func:`session_for`), so
+they reuse each other's PCA decompositions, neighbour graphs, affinities and results.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InvalidSetting
+from ..projection import ALGORITHMS, ProjectionEngine, ProjectionResult, check_params
+from ..projection.schema import data_limits
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..data import Table
+    from .live import Listener, LiveProjection
+
+#: Below this many rows a neighbour graph says little: the smart default is PCA.
+MIN_ROWS_FOR_UMAP = 100
+
+_sessions: weakref.WeakKeyDictionary[Table, ProjectionSession] = weakref.WeakKeyDictionary()
+_sessions_lock = threading.Lock()
+
+
+def default_algorithm(n_rows: int) -> str:
+    """The smart default: UMAP when there are enough rows for neighbourhoods to mean something."""
+    return "umap" if n_rows >= MIN_ROWS_FOR_UMAP else "pca"
+
+
+def session_for(table: Table) -> ProjectionSession:
+    """The table's session, made on first use."""
+    with _sessions_lock:
+        session = _sessions.get(table)
+    return session if session is not None else ProjectionSession(table)
+
+
+class ProjectionSession:
+    """The link between one table and its projections.
+
+    Parameters
+    ----------
+    table
+        The table; held weakly (a session lives as long as its table, not longer).
+    engine
+        Runs the views' jobs (a new :class:`ProjectionEngine` by default; tests pass a fake).
+        Its ``projector`` holds the caches, shared with :meth:`project`.
+
+    Making a session registers it as the table's (:func:`session_for` returns it).
+    """
+
+    def __init__(self, table: Table, engine: ProjectionEngine | None = None) -> None:
+        self._table = weakref.ref(table)
+        self.engine = engine if engine is not None else ProjectionEngine()
+        self._lock = threading.Lock()
+        self._matrix_key: tuple[int, tuple[str, ...]] | None = None
+        self._matrix: np.ndarray | None = None
+        self._lives: list[LiveProjection] = []
+        table.subscribe(self._on_data_changed)
+        with _sessions_lock:
+            old = _sessions.get(table)
+            _sessions[table] = self
+        if old is not None:
+            table.unsubscribe(old._on_data_changed)
+
+    @property
+    def table(self) -> Table:
+        table = self._table()
+        if table is None:
+            raise RuntimeError("the table of this projection session no longer exists")
+        return table
+
+    @property
+    def default_algorithm(self) -> str:
+        """The smart default for this table's size."""
+        return default_algorithm(len(self.table))
+
+    def key(self, embedding: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+        """The cache key of an embedding: the table's data version and its columns."""
+        return (self.table.version, tuple(embedding))
+
+    def matrix(self, embedding: Sequence[str]) -> np.ndarray:
+        """The embedding matrix (built once per data version and column choice, then shared)."""
+        if not embedding:
+            raise ValueError("no embedding columns chosen: pick an embedding or numeric columns")
+        key = self.key(embedding)
+        with self._lock:
+            if key == self._matrix_key and self._matrix is not None:
+                return self._matrix
+        matrix = self.table.embedding_matrix(list(embedding))
+        with self._lock:
+            self._matrix_key, self._matrix = key, matrix
+        return matrix
+
+    @property
+    def cached_matrix(self) -> np.ndarray | None:
+        """The embedding matrix held now (None once freed)."""
+        return self._matrix
+
+    def limits(self, embedding: Sequence[str]) -> dict[str, Any]:
+        """Data-dependent parameter limits for ``embedding`` (``_limits`` of the widget)."""
+        try:
+            n_dims: int | None = int(self.matrix(embedding).shape[1])
+        except (ValueError, TypeError, KeyError):
+            n_dims = None
+        return data_limits(len(self.table), n_dims)
+
+    def project(
+        self,
+        algorithm: str | None = None,
+        embedding: Sequence[str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> tuple[ProjectionResult, list[str]]:
+        """Compute a projection now, on this thread, with the session's caches.
+
+        Returns the result and the embedding columns used. Raises :class:`InvalidSetting` for an
+        unknown algorithm or parameter, ``ValueError`` / ``TypeError`` for data that cannot be
+        projected.
+        """
+        algorithm = (algorithm or self.default_algorithm).lower()
+        if algorithm not in ALGORITHMS:
+            raise InvalidSetting(f"algorithm must be one of {list(ALGORITHMS)}, not {algorithm!r}")
+        columns = list(embedding) if embedding is not None else self.table.default_embedding_columns
+        matrix = self.matrix(columns)
+        try:
+            check_params(algorithm, params or {})
+        except ValueError as error:
+            raise InvalidSetting(str(error)) from None
+        projector = self.engine.projector
+        return projector.project(self.key(columns), matrix, algorithm, params or {}), columns
+
+    def frame(self, result: ProjectionResult, embedding: Sequence[str]) -> pd.DataFrame:
+        """``result`` as a DataFrame beside the table's columns."""
+        from .export import projection_frame
+
+        return projection_frame(self.table, result, embedding)
+
+    def live(self, listener: Listener) -> LiveProjection:
+        """A new live projection (one per view) reporting to ``listener``."""
+        from .live import LiveProjection
+
+        live = LiveProjection(self, listener)
+        with self._lock:
+            self._lives.append(live)
+        return live
+
+    def forget(self, live: LiveProjection) -> None:
+        """Drop a closed live projection; with none left showing, free the caches."""
+        self.engine.cancel(live)
+        with self._lock:
+            if live in self._lives:
+                self._lives.remove(live)
+        self.release_if_unused()
+
+    def release_if_unused(self) -> None:
+        """Free the matrix and every cache when no live projection is shown (they are rebuilt
+        on demand): a table whose views are all gone holds no more than its own data."""
+        with self._lock:
+            if any(live.shown for live in self._lives):
+                return
+            self._matrix_key, self._matrix = None, None
+        self.engine.projector.clear()
+
+    def _on_data_changed(self) -> None:
+        # The old data's caches (neighbour graphs, affinities, results) go; views recompute.
+        with self._lock:
+            self._matrix_key, self._matrix = None, None
+            lives = list(self._lives)
+        self.engine.projector.clear()
+        for live in lives:
+            live.data_changed()

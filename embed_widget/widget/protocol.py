@@ -1,0 +1,114 @@
+"""The wire protocol between the kernel and the frontend: the shapes of the synced traits'
+values and of the custom messages.
+
+Each ``TypedDict`` here has a TypeScript interface of the same name and keys in
+``js/protocol/`` (``model.ts`` for traits, ``messages.ts`` for messages); ``tests/test_protocol.py``
+compares them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+from ..session import Status
+
+__all__ = [
+    "CategoricalColors",
+    "ColumnInfo",
+    "ContinuousColors",
+    "CsvReply",
+    "Layout",
+    "Limits",
+    "NoColors",
+    "RowReply",
+    "RowSummary",
+    "RowsReply",
+    "Status",
+]
+
+Role = Literal["embedding", "color", "image"]
+
+
+class ColumnInfo(TypedDict):
+    """One column of the table (``_columns``): its kind and what the controls may use it for."""
+
+    name: str
+    kind: str
+    roles: list[Role]
+
+
+class Limits(TypedDict):
+    """What the data allows beyond the static schema (``_limits``): the table's shape and, per
+    algorithm, parameters' largest values where the data sets them below the schema's."""
+
+    n_rows: int
+    n_dims: int | None
+    max: dict[str, dict[str, float]]
+
+
+class Layout(TypedDict):
+    """Coordinates to draw (``_layout``): float32 x, y interleaved, as bytes."""
+
+    coords: bytes
+    final: bool
+    seq: int
+    n: int
+
+
+class NoColors(TypedDict):
+    kind: Literal["none"]
+    column: None
+    color: str
+
+
+class CategoricalColors(TypedDict):
+    kind: Literal["categorical"]
+    column: str
+    codes: bytes
+    categories: list[str]
+    counts: list[int]
+    palette: list[str]
+
+
+class ContinuousColors(TypedDict):
+    kind: Literal["continuous"]
+    column: str
+    values: bytes
+    min: float
+    max: float
+    colormap: list[str]
+
+
+Colors = NoColors | CategoricalColors | ContinuousColors
+
+
+class RowReply(TypedDict, total=False):
+    """Kernel → frontend: one row's cells as text, its image PNG in buffers[0] if ``image``."""
+
+    type: Literal["row"]
+    index: int
+    values: list[list[str]]
+    image: bool
+    error: str
+
+
+class RowSummary(TypedDict):
+    index: int
+    label: str
+    image: bool
+
+
+class RowsReply(TypedDict):
+    """Kernel → frontend: entries for the first selected rows, PNGs in buffers in order."""
+
+    type: Literal["rows"]
+    request: int
+    total: int
+    rows: list[RowSummary]
+
+
+class CsvReply(TypedDict):
+    """Kernel → frontend: the projection as CSV text in buffers[0]."""
+
+    type: Literal["csv"]
+    filename: str

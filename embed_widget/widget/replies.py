@@ -1,0 +1,71 @@
+"""Replies to the frontend's on-demand fetches (message types: ``js/protocol/messages.ts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from .protocol import CsvReply, RowReply, RowsReply
+from .rows import MAX_LISTED, row_details, row_summaries
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..data import Table
+
+Reply = tuple[Any, list[bytes]]
+
+
+class Source(Protocol):
+    """What a reply reads: the view's table and settings, and the projection on screen."""
+
+    table: Table
+    color_by: str | None
+    image_column: str | None
+    selection: np.ndarray
+
+    def shown_projection(self) -> tuple[str, pd.DataFrame] | None: ...
+
+
+def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
+    """The reply (content, buffers) to ``message``, or None when there is nothing to send."""
+    kind = message.get("type")
+    if kind == "row":
+        return _row(source, int(message.get("index", -1)))
+    if kind == "rows":
+        return _rows(source, int(message.get("request", 0)))
+    if kind == "csv":
+        return _csv(source)
+    return None
+
+
+def _row(source: Source, index: int) -> Reply:
+    try:
+        values, png = row_details(source.table, index, source.color_by, source.image_column)
+    except IndexError as error:
+        failed: RowReply = {"type": "row", "index": index, "error": str(error)}
+        return failed, []
+    content: RowReply = {"type": "row", "index": index, "values": values, "image": png is not None}
+    return content, [png] if png is not None else []
+
+
+def _rows(source: Source, request: int) -> Reply:
+    """The first selected rows (the kernel reads the selection: no index list crosses)."""
+    selected = source.selection
+    valid = [int(i) for i in selected[:MAX_LISTED] if i < len(source.table)]
+    entries, images = row_summaries(source.table, valid, source.color_by, source.image_column)
+    content: RowsReply = {
+        "type": "rows", "request": request, "total": len(selected), "rows": entries
+    }  # fmt: skip
+    return content, images
+
+
+def _csv(source: Source) -> Reply | None:
+    current = source.shown_projection()
+    if current is None:
+        return None
+    algorithm, frame = current
+    content: CsvReply = {"type": "csv", "filename": f"embedding-{algorithm}.csv"}
+    return content, [frame.to_csv(index=False).encode()]

@@ -1,0 +1,350 @@
+"""EmbeddingView: the anywidget showing a Table's 2D projection.
+
+Traits and observers only. The table's session computes (:mod:`embed_widget.session`); this view
+turns its settings into requests and what comes back into traits. Coordinates and colours cross
+as raw bytes inside dict traits (one trait update per layout, so x and y never arrive apart).
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from ..data import unknown_keywords
+from ..projection import ProjectionResult, param_schema, warm_up_in_background
+from ..session import LiveProjection, Settings, Status, session_for
+from ..session import status as st
+from ..session.debounce import Debounced
+from .encodings import color_encoding, column_infos, no_colors
+from .protocol import Layout
+from .replies import reply
+from .settings import check_algorithm_params, check_columns, checked_algorithm
+from .traits import IndexArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..data import Table
+
+STATIC = pathlib.Path(__file__).parent.parent / "static"
+#: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
+REFRESH_DELAY_S = 0.3
+#: A view whose outputs are all gone this long (cell re-run or cleared) stops and frees its work;
+#: the delay lets an output that is only re-attached (a moved cell) keep it.
+HIDE_DELAY_S = 2.0
+_ACCEPTED = ("algorithm", "params", "embedding", "color_by", "image_column", "selection")
+
+
+class EmbeddingView(anywidget.AnyWidget):
+    """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
+
+    Every public trait can be set from Python or from the widget's controls; the plot follows.
+    A setting from Python that the parameter schema or the table does not allow raises
+    :class:`~embed_widget.InvalidSetting` (a ``ValueError``) and changes nothing.
+
+    Parameters
+    ----------
+    table
+        The table to show. Its projection session (one per table) is shared with
+        ``table.project()`` and every other view of it.
+    **settings
+        Initial values of the public traits (``algorithm``, ``params``, ``embedding``,
+        ``color_by``, ``image_column``, ``selection``); unknown names raise ``TypeError``.
+    """
+
+    _esm = STATIC / "widget.js"
+    _css = STATIC / "widget.css"
+
+    algorithm = traitlets.Unicode("umap").tag(sync=True)
+    """Projection algorithm: ``"pca"``, ``"umap"`` or ``"tsne"`` (default: the table's smart
+    default, PCA below 100 rows)."""
+
+    params = traitlets.Dict().tag(sync=True)
+    """The algorithm's parameters (see ``embed_widget.projection.param_schema()``); missing ones
+    take their defaults. Setting ``algorithm`` alone brings back the parameters last used with it;
+    set both (in either order, or together in ``hold_trait_notifications``) to choose them."""
+
+    embedding = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    """Columns forming the embedding: an embedding (vector) column, or numeric columns."""
+
+    color_by = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """Column colouring the points (categorical: palette and legend; numeric: colormap), or None."""
+
+    image_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """Image column shown in the hover tooltip, or None."""
+
+    selection = IndexArray().tag(sync=True)
+    """Row indices selected in the plot (lasso) or from Python, as a uint32 array."""
+
+    status = traitlets.Dict().tag(sync=True)
+    """Computation state (:class:`~embed_widget.session.Status`): ``state``
+    (idle/running/done/error), ``phase``, ``progress`` (0-1), ``message``, ``notices``, the
+    result's ``info`` and the request number ``seq``."""
+
+    _schema = traitlets.Dict().tag(sync=True)
+    """The static parameter schema the controls are built from (sent once)."""
+
+    _limits = traitlets.Dict().tag(sync=True)
+    """What this table's data allows (:class:`~embed_widget.widget.protocol.Limits`): the
+    controls narrow their ranges in place."""
+
+    _columns = traitlets.List(traitlets.Dict()).tag(sync=True)
+    """The table's columns (:class:`~embed_widget.widget.protocol.ColumnInfo`)."""
+
+    _layout = traitlets.Dict().tag(sync=True)
+    """Current coordinates (:class:`~embed_widget.widget.protocol.Layout`)."""
+
+    _colors = traitlets.Dict().tag(sync=True)
+    """Colour encoding from :func:`~embed_widget.widget.encodings.color_encoding`."""
+
+    _from_frontend = False
+    _live: LiveProjection | None = None
+
+    def __init__(self, table: Table, **settings: Any) -> None:
+        unknown = {k: v for k, v in settings.items() if k not in _ACCEPTED}
+        if unknown:
+            raise TypeError(unknown_keywords("EmbeddingView", unknown, _ACCEPTED))
+        session = session_for(table)
+        self.table = table
+        self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
+        self._hide_timer = Debounced(self._hide, HIDE_DELAY_S)
+        self._outputs = 0  # frontend views showing this widget now
+        self._started = False  # nothing is computed until shown or asked for a result
+        self._params_unseen = False  # params validated but not yet observed
+        self._seen_params: dict[str, Any] = {}
+        self._params_for = ""  # the algorithm they were observed under
+        defaults = {
+            "algorithm": session.default_algorithm,
+            "embedding": list(table.default_embedding_columns),
+            "color_by": table.default_color_column,
+            "image_column": table.default_image_column,
+        }
+        super().__init__(**{**defaults, **settings})
+        self._live = session.live(self)
+        self._note_params(self.params)
+        self._schema = param_schema()
+        self.status = dict(st.idle())
+        self._sync_table()
+        self.on_msg(self._on_message)
+
+    # --- Python API ---------------------------------------------------------------------------
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the current projection is computed (True) or ``timeout`` passes (False)."""
+        self._start()
+        self._refresh_timer.flush()
+        self._request()  # (a hidden view computes again when asked for its result)
+        return self.live.wait(timeout)
+
+    @property
+    def live(self) -> LiveProjection:
+        """This view's projection (its requests, status and result)."""
+        if self._live is None:
+            raise RuntimeError("this EmbeddingView was closed; use table.view for a new one")
+        return self._live
+
+    @property
+    def result(self) -> ProjectionResult | None:
+        """The projection currently shown (final, not a streamed frame), or None."""
+        return self.live.result
+
+    def projection_frame(self, wait: bool = True) -> pd.DataFrame:
+        """The shown projection as a DataFrame (x, y and the table's other columns).
+
+        With ``wait`` (the default) a running computation finishes first, so the frame matches the
+        current settings.
+        """
+        if wait:
+            self.wait()
+        frame = self.live.frame()
+        if frame is None:
+            raise RuntimeError(f"no projection to show: {self.status.get('message') or 'none yet'}")
+        return frame
+
+    def selection_frame(self) -> pd.DataFrame:
+        """The selected rows with their x, y."""
+        frame = self.projection_frame()
+        return frame.iloc[np.asarray(self.selection, dtype=np.int64)]
+
+    def refresh(self) -> None:
+        """Pick up a change of the table's data (rows or columns added)."""
+        if self._live is None:
+            return
+        if self.selection.size and int(self.selection.max()) >= len(self.table):
+            self.selection = []
+        self._sync_table()
+        if self._started:
+            self.live.refresh()
+
+    def close(self) -> None:
+        """Close the widget: its job stops and it leaves the table's session (``table.view``
+        then makes a new view)."""
+        for timer in (self.__dict__.get("_refresh_timer"), self.__dict__.get("_hide_timer")):
+            if timer is not None:  # (None when the constructor raised)
+                timer.cancel()
+        if self._live is not None:
+            self._live.close()
+            self._live = None
+        super().close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the widget cannot be displayed any more)."""
+        return self._live is None
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self._start()
+        return super()._repr_mimebundle_(**kwargs)
+
+    # --- what the session reports (Listener) --------------------------------------------------
+
+    def show_status(self, status: Status) -> None:
+        self.status = dict(status)
+
+    def show_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+        coords = np.ascontiguousarray(coords, dtype=np.float32)
+        layout: Layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
+        self._layout = dict(layout)
+
+    def data_changed(self) -> None:
+        """The table's data changed: refresh once it stops changing (a loop of ``add_data``
+        recomputes once)."""
+        self._refresh_timer.call()
+
+    # --- wiring -------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.live.show()
+        self._request()
+        if self.algorithm == "pca":
+            # The user sees PCA now; pay UMAP's one-off JIT meanwhile, before they switch.
+            warm_up_in_background()
+
+    def _request(self) -> None:
+        if self._started and self._live is not None:
+            settings = Settings(self.algorithm, dict(self.params), tuple(self.embedding))
+            self._live.request(settings)
+
+    def _sync_table(self) -> None:
+        self._columns = [dict(c) for c in column_infos(self.table.column_kinds)]
+        self._limits = self.live.session.limits(self.embedding)
+        self._update_colors()
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        # Settings from the widget's own controls are checked when the request is made and any
+        # error shows in the widget (an exception here would only reach the kernel's log);
+        # settings from Python code are checked by the validators below, and raise.
+        self._from_frontend = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self._from_frontend = False
+
+    @traitlets.validate("params")
+    def _check_params(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        value = dict(proposal["value"])
+        if not self._from_frontend:
+            check_algorithm_params(self.algorithm, value)
+        if value != self._seen_params:
+            self._params_unseen = True  # until _on_params sees them
+        return value
+
+    @traitlets.validate("embedding", "color_by", "image_column")
+    def _check_columns(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        if not self._from_frontend and value is not None:
+            check_columns(proposal["trait"].name, value, self.table.column_kinds)
+        return value
+
+    @traitlets.validate("algorithm")
+    def _check_algorithm(self, proposal: dict[str, Any]) -> str:
+        return checked_algorithm(proposal["value"])
+
+    @traitlets.observe("algorithm")
+    def _on_algorithm(self, change: dict[str, Any]) -> None:
+        if self._live is None:
+            return  # (while constructing: EmbeddingView(t, algorithm=..., params=...) keeps both)
+        # Params set together with the algorithm (hold_trait_notifications, or one message from
+        # the controls) are the new algorithm's: validated but not yet observed, or observed
+        # under it already. Else the parameters last used with the algorithm come back.
+        together = self._params_unseen or self._params_for == change["new"]
+        params = self._live.set_algorithm(change["new"], self.params if together else None)
+        if params != self.params:
+            self.params = params  # (observed: requests)
+        else:
+            self._request()
+
+    @traitlets.observe("params")
+    def _on_params(self, change: dict[str, Any]) -> None:
+        self._note_params(change["new"])
+        self._request()
+
+    def _note_params(self, params: dict[str, Any]) -> None:
+        self._params_unseen = False
+        self._seen_params, self._params_for = dict(params), self.algorithm
+        if self._live is not None:
+            self._live.remember(self.algorithm, params)
+
+    @traitlets.observe("embedding")
+    def _on_embedding(self, change: dict[str, Any]) -> None:
+        if self._live is not None:
+            self._limits = self._live.session.limits(self.embedding)
+            self._request()
+
+    @traitlets.observe("color_by")
+    def _on_color_by(self, change: dict[str, Any]) -> None:
+        if self._live is not None:
+            self._update_colors()
+
+    def _update_colors(self) -> None:
+        try:
+            self._colors = dict(color_encoding(self.table, self.color_by))
+        except ValueError as error:
+            self._colors = dict(no_colors())
+            self.status = dict(st.failed(str(error)))
+
+    # --- the frontend's messages --------------------------------------------------------------
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if content.get("type") == "output":
+            self._on_output(bool(content.get("shown")))
+            return
+        if self._live is None:
+            return
+        answer = reply(content, self)
+        if answer is not None:
+            self.send(*answer)
+
+    def shown_projection(self) -> tuple[str, pd.DataFrame] | None:
+        """The projection on screen now: never blocks the kernel for one still computing."""
+        live = self._live
+        frame = live.frame() if live is not None else None
+        if live is None or live.result is None or frame is None:
+            return None
+        return live.result.algorithm, frame
+
+    def _on_output(self, shown: bool) -> None:
+        """A frontend view of this widget was rendered (``shown``) or disposed."""
+        self._outputs = max(0, self._outputs + (1 if shown else -1))
+        if self._outputs > 0:
+            self._hide_timer.cancel()
+            if self._live is not None and not self._live.shown:
+                self._live.show()
+                self._live.refresh()
+        else:
+            self._hide_timer.call()
+
+    def _hide(self) -> None:
+        """Every output of this view is gone: stop its job and free its memory."""
+        if self._outputs > 0 or self._live is None:
+            return
+        self._live.hide()
+        self._layout = {}
+        self.status = dict(st.idle("not shown: display the table again to recompute"))
