@@ -1,18 +1,19 @@
 // The widget's view: builds the parts and wires them to the model. Every listener registered here
 // is removed by dispose().
-import { fromUint32, toFloat32, toUint8, toUint32 } from "./codecs";
-import { algorithmPicker, colorPicker, embeddingPicker, imagePicker, type Picker } from "./controls";
+
+import { type ParamControl, paramControl } from "./controls/params";
+import { algorithmPicker, colorPicker, embeddingPicker, imagePicker, type Picker } from "./controls/pickers";
 import { el } from "./dom";
-import { alignTo, normalize, type Points2D, refit } from "./layout";
-import { hiddenMask, Legend } from "./legend";
-import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./messages";
-import type { Colors, Layout, Model, Traits } from "./model";
-import { CATEGORICAL, DEFAULT_POINT, scaleValues, viridis } from "./palette";
-import { type ParamControl, paramControl } from "./params";
-import { type PointColors, Scatter } from "./scatter";
-import { SelectionList } from "./selection";
-import { StatusBar } from "./status";
-import { Tooltip } from "./tooltip";
+import { hiddenMask, Legend } from "./panels/legend";
+import { SelectionList } from "./panels/selection";
+import { StatusBar } from "./panels/status";
+import { Tooltip } from "./panels/tooltip";
+import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
+import { CATEGORICAL, DEFAULT_POINT, scaleValues, viridis } from "./plot/palette";
+import { type PointColors, Scatter } from "./plot/scatter";
+import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
+import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
+import type { Colors, Layout, Model, Traits } from "./protocol/model";
 
 export const PLOT_HEIGHT = 460;
 

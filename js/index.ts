@@ -1,7 +1,7 @@
 // anywidget entry point: only wiring. The view is built in app.ts.
 import type { RenderProps } from "@anywidget/types";
 import { App } from "./app";
-import type { Traits } from "./model";
+import type { Traits } from "./protocol/model";
 import "./styles.css";
 
 function render({ model, el }: RenderProps<Traits>): () => void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromUint32, toFloat32, toUint8, toUint32 } from "../codecs";
+import { fromUint32, toFloat32, toUint8, toUint32 } from "../protocol/codecs";
 
 describe("codecs", () => {
   it("views aligned float32 bytes without copying", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignTo, normalize, pointOpacity, pointSize, refit } from "../layout";
+import { alignTo, normalize, pointOpacity, pointSize, refit } from "../plot/layout";
 
 function interleave(xs: number[], ys: number[]): Float32Array {
   return Float32Array.from(xs.flatMap((x, i) => [x, ys[i]]));

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { hiddenMask, Legend } from "../legend";
+import { hiddenMask, Legend } from "../panels/legend";
 
 const colors = {
   kind: "categorical" as const,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCsvReply, isRowReply } from "../messages";
+import { isCsvReply, isRowReply } from "../protocol/messages";
 
 describe("message guards", () => {
   it("recognise row and csv replies only", () => {

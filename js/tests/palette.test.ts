@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORICAL, categoricalColor, scaleValues, viridis } from "../palette";
+import { CATEGORICAL, categoricalColor, scaleValues, viridis } from "../plot/palette";
 
 describe("palette", () => {
   it("has 20 distinct categorical colours and wraps past them", () => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ParamSpec } from "../model";
-import { coerce, formatNumber, paramControl, SLIDER_DEBOUNCE_MS } from "../params";
+import { coerce, formatNumber, paramControl, SLIDER_DEBOUNCE_MS } from "../controls/params";
+import type { ParamSpec } from "../protocol/model";
 
 const neighbours: ParamSpec = { name: "n_neighbors", type: "int", min: 2, max: 200, step: 1, default: 15 };
 const epochs: ParamSpec = {

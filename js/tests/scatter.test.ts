@@ -28,7 +28,7 @@ vi.mock("regl-scatterplot", () => ({
   default: () => ({ set: async () => {}, subscribe: () => {}, destroy: () => {} }),
 }));
 
-const { Scatter } = await import("../scatter");
+const { Scatter } = await import("../plot/scatter");
 
 function box(width: number, height: number): HTMLElement {
   const element = document.createElement("div");

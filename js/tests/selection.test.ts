@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { MAX_LISTED, SelectionList } from "../selection";
+import { MAX_LISTED, SelectionList } from "../panels/selection";
 
 describe("selection list", () => {
   it("asks for the first rows, shows the count, and ignores stale answers", () => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { CACHE_ROWS, Tooltip } from "../tooltip";
+import { CACHE_ROWS, Tooltip } from "../panels/tooltip";
 
 describe("tooltip", () => {
   it("keeps one request in flight and asks only for the newest row after it", () => {

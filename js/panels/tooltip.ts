@@ -1,7 +1,7 @@
 // The hover tooltip: a row's values and image, fetched from the kernel on demand. At most one
 // request is in flight; moving on while it runs only replaces the one queued after it.
-import { el } from "./dom";
-import type { RowReply } from "./messages";
+import { el } from "../dom";
+import type { RowReply } from "../protocol/messages";
 
 /** Rows kept for re-hovering; the oldest go first. */
 export const CACHE_ROWS = 500;

@@ -1,8 +1,9 @@
 // The legend: categories with their counts (click hides, shift-click isolates) or a colorbar.
-import { el } from "./dom";
-import type { Colors } from "./model";
-import { categoricalColor, viridis } from "./palette";
-import { formatNumber } from "./params";
+
+import { formatNumber } from "../controls/params";
+import { el } from "../dom";
+import { categoricalColor, viridis } from "../plot/palette";
+import type { Colors } from "../protocol/model";
 
 export class Legend {
   readonly element = el("div", "ew-legend");

@@ -1,7 +1,7 @@
 // Parameter controls built from the engine's schema: a slider per number, a dropdown per choice.
 // Nothing here knows any algorithm by name.
-import { debounce, el, option } from "./dom";
-import type { ParamSpec } from "./model";
+import { debounce, el, option } from "../dom";
+import type { ParamSpec } from "../protocol/model";
 
 /** Slider writes wait for this much stillness (or the release) before recomputing. */
 export const SLIDER_DEBOUNCE_MS = 200;

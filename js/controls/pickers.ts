@@ -1,6 +1,6 @@
 // The column and algorithm pickers above the plot. Each reads and writes one trait.
-import { debounce, el, option } from "./dom";
-import type { ColumnInfo, Schema } from "./model";
+import { debounce, el, option } from "../dom";
+import type { ColumnInfo, Schema } from "../protocol/model";
 
 export const EMBEDDING_DEBOUNCE_MS = 400;
 

@@ -1,7 +1,7 @@
 // The selection panel: how many rows are selected and a compact list of the first ones, with
 // thumbnails where the table has images. Entries come from the kernel; only the newest answer shows.
-import { el } from "./dom";
-import type { RowsReply } from "./messages";
+import { el } from "../dom";
+import type { RowsReply } from "../protocol/messages";
 
 /** The kernel sends entries for at most this many rows (embed_widget/rows.py MAX_LISTED). */
 export const MAX_LISTED = 60;

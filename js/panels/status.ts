@@ -1,6 +1,6 @@
 // Progress bar, phase text, notices and errors. Errors never clear the plot: they sit above it.
-import { el } from "./dom";
-import type { Status } from "./model";
+import { el } from "../dom";
+import type { Status } from "../protocol/model";
 
 export class StatusBar {
   readonly element = el("div", "ew-statusbar");
