@@ -9,7 +9,7 @@ import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
-import { CATEGORICAL, DEFAULT_POINT, scaleValues, viridis } from "./plot/palette";
+import { interpolate, scaleValues } from "./plot/palette";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
@@ -25,9 +25,7 @@ export class App {
   private readonly statusBar = new StatusBar();
   private readonly legend: Legend;
   private readonly tooltip: Tooltip;
-  private readonly selectionList = new SelectionList((indices, request) =>
-    this.send({ type: "rows", indices, request }),
-  );
+  private readonly selectionList = new SelectionList((request) => this.send({ type: "rows", request }));
   private readonly scatter: Scatter;
   private pickers = new Map<string, Picker>();
   private params = new Map<string, ParamControl>();
@@ -61,8 +59,11 @@ export class App {
 
   /** Wire the model to the parts and draw the current state; call once. */
   start(): void {
+    // The toolbar is rebuilt only when the table's columns change; data-dependent ranges
+    // (_limits) narrow the controls in place, so an open list or a dragged slider stays.
     this.listen("change:_columns", () => this.buildPickers());
     this.listen("change:_schema", () => this.buildPickers());
+    this.listen("change:_limits", () => this.applyLimits());
     for (const name of ["algorithm", "embedding", "color_by", "image_column"] as const) {
       this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
     }
@@ -91,9 +92,16 @@ export class App {
     this.showColors(this.model.get("_colors"));
     this.showLayout(this.model.get("_layout"), true);
     this.showSelection();
+    // The kernel counts the views showing this widget: with none left it stops and frees its work.
+    this.send({ type: "output", shown: true });
   }
 
   dispose(): void {
+    try {
+      this.send({ type: "output", shown: false });
+    } catch {
+      // the widget was closed from Python: its comm is gone, and so is the work to free
+    }
     for (const cleanup of this.cleanups) cleanup();
     for (const picker of this.pickers.values()) picker.dispose();
     for (const control of this.params.values()) control.dispose();
@@ -151,7 +159,13 @@ export class App {
       this.params.set(param.name, control);
     }
     this.paramsBox.replaceChildren(...[...this.params.values()].map((c) => c.element));
+    this.applyLimits();
     this.describeParams();
+  }
+
+  private applyLimits(): void {
+    const maxima = this.model.get("_limits")?.max?.[this.model.get("algorithm")] ?? {};
+    for (const [name, control] of this.params) control.limit(maxima[name]);
   }
 
   private showParams(): void {
@@ -199,17 +213,17 @@ export class App {
     let encoding: PointColors;
     if (colors?.kind === "categorical") {
       this.codes = toUint8(colors.codes);
-      encoding = { kind: "categorical", codes: this.codes, palette: [...CATEGORICAL] };
+      encoding = { kind: "categorical", codes: this.codes, palette: colors.palette };
     } else if (colors?.kind === "continuous") {
       this.codes = null;
       encoding = {
         kind: "continuous",
         values: scaleValues(toFloat32(colors.values), colors.min, colors.max),
-        palette: viridis(256),
+        palette: interpolate(colors.colormap, 256),
       };
     } else {
       this.codes = null;
-      encoding = { kind: "none", color: DEFAULT_POINT };
+      encoding = { kind: "none", color: colors?.color ?? "#4e79a7" };
     }
     this.scatter.setHidden(null);
     void this.scatter.setColors(encoding);

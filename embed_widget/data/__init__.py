@@ -3,7 +3,8 @@ cells. Imports nothing from the projection engine, the session or the widget."""
 
 from __future__ import annotations
 
+from .keywords import unknown_keywords
 from .media import Image
-from .table import Table, unknown_keywords
+from .table import Table
 
 __all__ = ["Image", "Table", "unknown_keywords"]

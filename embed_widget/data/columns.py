@@ -356,3 +356,20 @@ def cell_value(col: Column, i: int) -> object:
     if col.type == "number":
         return None if np.isnan(value) else value.item()
     return value.item() if isinstance(value, np.generic) else value
+
+
+def column_series(col: Column) -> Any:
+    """A flushed column as the values of a pandas column: Image cells stay Images, vector cells
+    become 1-D arrays (a copy), bools stay bools where none is missing."""
+    n = len(col)
+    if col.type == "vector":
+        cells = np.empty(n, dtype=object)
+        copy = np.array(col.values)
+        for i in range(n):  # object cells: numpy cannot fill them without a loop
+            cells[i] = None if col.missing is not None and col.missing[i] else copy[i]
+        return pd.Series(cells, dtype=object)
+    if col.type == "bool" and not pd.isna(col.values).any():
+        return col.values.astype(bool)
+    if col.type in ("number", "str"):
+        return np.array(col.values)
+    return pd.Series(col.values, dtype=object)

@@ -1,13 +1,8 @@
 """``Table``: the columnar embedding table, with W&B's constructors, column kinds and defaults.
-
-Data only: this layer imports neither the projection engine nor the widget. It announces every
-change of its data to its subscribers (:meth:`Table.subscribe`); ``embed_widget.Table`` adds the
-projection and the widget on top.
-"""
+Data only: it announces changes to its subscribers; ``embed_widget.Table`` adds the projection."""
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -24,6 +19,7 @@ from .columns import (
     cell_value,
     check_cell,
     column_kind,
+    column_series,
     empty_column,
     from_cells,
     n_distinct,
@@ -35,6 +31,7 @@ from .ingest import (
     columns_from_rows,
     frame_kind,
 )
+from .keywords import unknown_keywords
 from .matrix import bad_rows, fill, invalid_message, not_numeric
 
 #: The default colour column is the first categorical column with at most this many categories.
@@ -243,20 +240,7 @@ class Table:
 
     def to_dataframe(self) -> pd.DataFrame:
         """A pandas DataFrame copy: Image cells stay Images, vector cells are 1-D arrays."""
-        out: dict[str, Any] = {}
-        for name, col in self._flushed().items():
-            if col.type == "vector":
-                cells = np.empty(self._n, dtype=object)
-                copy = np.array(col.values)
-                for i in range(self._n):  # object cells: numpy cannot fill them without a loop
-                    cells[i] = None if col.missing is not None and col.missing[i] else copy[i]
-                out[name] = pd.Series(cells, dtype=object)
-            elif col.type == "bool" and not pd.isna(col.values).any():
-                out[name] = col.values.astype(bool)
-            elif col.type in ("number", "str"):
-                out[name] = np.array(col.values)
-            else:
-                out[name] = pd.Series(col.values, dtype=object)
+        out = {name: column_series(col) for name, col in self._flushed().items()}
         return pd.DataFrame(out, index=pd.RangeIndex(self._n))
 
     get_dataframe = to_dataframe  # W&B's name
@@ -396,18 +380,6 @@ class Table:
 
 
 _ACCEPTED = ("columns", "data", "dataframe", "drop_invalid")
-
-
-def unknown_keywords(where: str, unknown: Mapping[str, object], accepted: Sequence[str]) -> str:
-    """The message for keyword arguments ``where`` does not take, with the closest accepted ones."""
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, accepted, n=1)
-        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return (
-        f"{where}() got unknown keyword argument(s) {', '.join(parts)}; "
-        f"accepted: {', '.join(accepted)}"
-    )
 
 
 def _only(current: Any, frame: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -62,44 +63,56 @@ class LRU(Generic[V]):
         return len(self._data)
 
 
+class Slot(str, Enum):
+    """The kinds of reusable intermediate results a :class:`KeyCache` keeps."""
+
+    PCA = "pca"  # the axes, the first pair's flag, every axis' scores
+    REDUCED = "reduced"  # PCA pre-reductions
+    KNN = "knn"
+    GRAPH = "graph"  # UMAP fuzzy graphs
+    INIT = "init"  # UMAP initial layouts
+    AFFINITY = "affinity"  # t-SNE affinities
+    LAST = "last"  # the last UMAP and t-SNE layouts shown, for start="previous"
+
+
 class KeyCache:
     """Everything reusable computed from one embedding matrix (one caller key)."""
 
-    SIZES: ClassVar[dict[str, int]] = {
-        "pca": 3,  # the axes, the first pair's flag, every axis' scores
-        "reduced": 2,
-        "knn": 3,
-        "graph": 4,
-        "init": 4,
-        "affinity": 4,
-        "last": 2,  # the last UMAP and t-SNE layouts shown, for start="previous"
+    SIZES: ClassVar[dict[Slot, int]] = {
+        Slot.PCA: 3,
+        Slot.REDUCED: 2,
+        Slot.KNN: 3,
+        Slot.GRAPH: 4,
+        Slot.INIT: 4,
+        Slot.AFFINITY: 4,
+        Slot.LAST: 2,
     }
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
         self.checked = False  # finiteness / variance checked once per key
-        self._stores: dict[str, LRU[Any]] = {k: LRU(n) for k, n in self.SIZES.items()}
+        self._stores: dict[Slot, LRU[Any]] = {k: LRU(n) for k, n in self.SIZES.items()}
 
-    def get(self, kind: str, key: Hashable) -> Any:
-        return self._stores[kind].get(key)
+    def get(self, slot: Slot, key: Hashable) -> Any:
+        return self._stores[slot].get(key)
 
-    def put(self, kind: str, key: Hashable, value: Any) -> None:
-        self._stores[kind].put(key, value)
+    def put(self, slot: Slot, key: Hashable, value: Any) -> None:
+        self._stores[slot].put(key, value)
 
     def sizes(self) -> dict[str, int]:
-        return {kind: len(store) for kind, store in self._stores.items()}
+        return {slot.value: len(store) for slot, store in self._stores.items()}
 
 
 def reduced_matrix(cache: KeyCache, matrix: np.ndarray, pca_dims: int | None) -> np.ndarray:
     """The matrix itself, or its projection on the top ``pca_dims`` principal components."""
     if pca_dims is None or pca_dims >= min(matrix.shape):
         return matrix
-    hit = cache.get("reduced", pca_dims)
+    hit = cache.get(Slot.REDUCED, pca_dims)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     from sklearn.decomposition import PCA
 
     out = PCA(n_components=pca_dims, svd_solver="covariance_eigh").fit_transform(matrix)
     out = np.ascontiguousarray(out, dtype=np.float32)
-    cache.put("reduced", pca_dims, out)
+    cache.put(Slot.REDUCED, pca_dims, out)
     return out

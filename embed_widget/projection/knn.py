@@ -12,7 +12,7 @@ from collections.abc import Hashable
 import numpy as np
 import numpy.typing as npt
 
-from .cache import KeyCache
+from .cache import KeyCache, Slot
 from .result import Reporter
 
 I32 = npt.NDArray[np.int32]
@@ -148,11 +148,11 @@ def cached_knn(
     ``source`` names the matrix ``x`` within the key (e.g. the PCA pre-reduction it came from).
     """
     k = min(k, x.shape[0])
-    hit = cache.get("knn", (source, metric))
+    hit = cache.get(Slot.KNN, (source, metric))
     if hit is not None and hit[0].shape[1] >= k:
         rep.reused.append("nearest neighbours")
         idx, dist, method = hit
         return idx[:, :k], dist[:, :k], method
     idx, dist, method = nearest_neighbors(x, k, metric, rep, fraction=fraction)
-    cache.put("knn", (source, metric), (idx, dist, method))
+    cache.put(Slot.KNN, (source, metric), (idx, dist, method))
     return idx, dist, method

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .cache import KeyCache
+from .cache import KeyCache, Slot
 from .result import F32, Reporter
 from .schema import MAX_PCA_COMPONENTS
 
@@ -29,7 +29,7 @@ class Decomposition(NamedTuple):
 
 def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
     """The top min(10, D, N) principal axes and every one's explained-variance ratio."""
-    hit = cache.get("pca", "axes")
+    hit = cache.get(Slot.PCA, "axes")
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     n, d = matrix.shape
@@ -39,7 +39,7 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
     total = float(variances.sum())
     ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
     out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio)
-    cache.put("pca", "axes", out)
+    cache.put(Slot.PCA, "axes", out)
     return out
 
 
@@ -49,13 +49,13 @@ def scores(cache: KeyCache, matrix: np.ndarray, dec: Decomposition, cols: list[i
     The first request projects on its two axes only (the first picture waits for nothing more);
     the first switch projects on all of them once, so every later switch is a slice.
     """
-    every = cache.get("pca", "scores")
-    if every is None and cache.get("pca", "first") is None:
-        cache.put("pca", "first", True)
+    every = cache.get(Slot.PCA, "scores")
+    if every is None and cache.get(Slot.PCA, "first") is None:
+        cache.put(Slot.PCA, "first", True)
         return (matrix @ dec.axes[:, cols]) - dec.centre[cols]
     if every is None:
         every = (matrix @ dec.axes) - dec.centre
-        cache.put("pca", "scores", every)
+        cache.put(Slot.PCA, "scores", every)
     return np.ascontiguousarray(every[:, cols])
 
 
@@ -114,7 +114,7 @@ def run(
 ) -> tuple[F32, dict[str, Any]]:
     """PCA coordinates for ``x_component`` / ``y_component`` (1-based)."""
     t0 = time.perf_counter()
-    if cache.get("pca", "axes") is not None:
+    if cache.get(Slot.PCA, "axes") is not None:
         rep.reused.append("decomposition")
     else:
         rep.progress(0.0, "PCA", force=True)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import pca, tsne, umap_layout
-from .cache import LRU, KeyCache
+from .cache import LRU, KeyCache, Slot
 from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
 from .schema import validate_params
 
@@ -60,7 +60,25 @@ def _remember_layout(cache: KeyCache, algorithm: str, coords: F32) -> None:
     """Keep the layout last returned for UMAP / t-SNE: where ``start="previous"`` continues from,
     also when that layout came from the result cache."""
     if algorithm in ("umap", "tsne"):
-        cache.put("last", algorithm, coords)
+        cache.put(Slot.LAST, algorithm, coords)
+
+
+def _compute(
+    cache: KeyCache, matrix: np.ndarray, algorithm: str, params: dict[str, Any], rep: Reporter
+) -> tuple[F32, dict[str, Any]]:
+    """Run the algorithm; its coordinates checked (finite, N x 2, not collapsed), read-only."""
+    coords, info = RUNNERS[algorithm](cache, matrix, params, rep)
+    coords = np.ascontiguousarray(coords, dtype=np.float32)
+    if coords.shape != (matrix.shape[0], 2) or not np.isfinite(coords).all():
+        raise RuntimeError(
+            f"{algorithm} produced invalid coordinates (shape {coords.shape}, "
+            f"{int((~np.isfinite(coords)).sum())} non-finite values) for {params}"
+        )
+    if algorithm != "pca" and not np.ptp(coords, axis=0).max() > 1e-12:
+        # a layout that collapsed to a point must not pass for a result
+        raise RuntimeError(f"{algorithm} collapsed every point to one place for {params}")
+    coords.flags.writeable = False
+    return coords, info
 
 
 class Projector:
@@ -153,17 +171,7 @@ class Projector:
 
         rep = Reporter(on_progress, on_frame, should_stop)
         rep.check()
-        coords, info = RUNNERS[algorithm](cache, matrix, effective, rep)
-        coords = np.ascontiguousarray(coords, dtype=np.float32)
-        if coords.shape != (matrix.shape[0], 2) or not np.isfinite(coords).all():
-            raise RuntimeError(
-                f"{algorithm} produced invalid coordinates (shape {coords.shape}, "
-                f"{int((~np.isfinite(coords)).sum())} non-finite values) for {effective}"
-            )
-        if algorithm != "pca" and not np.ptp(coords, axis=0).max() > 1e-12:
-            # a layout that collapsed to a point must not pass for a result
-            raise RuntimeError(f"{algorithm} collapsed every point to one place for {effective}")
-        coords.flags.writeable = False
+        coords, info = _compute(cache, matrix, algorithm, effective, rep)
         _remember_layout(cache, algorithm, coords)
         info.update(reused=rep.reused, timings=rep.timings, cached=False)
         result = ProjectionResult(

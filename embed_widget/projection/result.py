@@ -75,7 +75,8 @@ class Reporter:
         self._last_progress = -1.0
         self._last_frame = -1.0
         self.timings: dict[str, float] = {}
-        self.reused: list[str] = []
+        self.reused: list[str] = []  # stages served from the cache, for ``info["reused"]``
+        self.warm_start = False  # the layout continued from the previous one (start="previous")
 
     @property
     def wants_frames(self) -> bool:
@@ -104,6 +105,11 @@ class Reporter:
         if force or now - self._last_frame >= frame_interval(len(coords)):
             self._last_frame = now
             self._on_frame(as_coords(coords))
+
+    def continue_from_previous(self) -> None:
+        """The layout starts from the last one returned (``start="previous"``)."""
+        self.warm_start = True
+        self.reused.append("previous layout")
 
     def timed(self, phase: str, seconds: float) -> None:
         self.timings[phase] = round(self.timings.get(phase, 0.0) + seconds, 6)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .cache import KeyCache, reduced_matrix
+from .cache import KeyCache, Slot, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter, frame_interval
 from .schema import WARM_ITERATIONS
@@ -49,7 +49,7 @@ def affinities(
 ) -> Any:
     """The symmetric joint probabilities P (scipy CSR) for (metric, perplexity)."""
     akey = (source, metric, perplexity)
-    hit = cache.get("affinity", akey)
+    hit = cache.get(Slot.AFFINITY, akey)
     if hit is not None:
         rep.reused.append("affinities")
         return hit
@@ -67,7 +67,7 @@ def affinities(
         n_jobs=n_jobs(),
     )
     rep.timed("affinities", time.perf_counter() - t0)
-    cache.put("affinity", akey, p)
+    cache.put(Slot.AFFINITY, akey, p)
     return p
 
 
@@ -98,42 +98,39 @@ def _segments(
     return out
 
 
-def run(
-    cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
-) -> tuple[F32, dict[str, Any]]:
-    """t-SNE coordinates for validated ``params``; streams frames through ``rep``."""
-    from ._lazy import import_opentsne, wait_for_import
+def _start(
+    cache: KeyCache, x: np.ndarray, params: dict[str, Any], rep: Reporter
+) -> tuple[np.ndarray, int, int]:
+    """The initial layout, the number of iterations and of early-exaggeration iterations."""
+    from openTSNE import initialization
 
-    wait_for_import(import_opentsne, rep.check)
-    from openTSNE import TSNEEmbedding, initialization
-    from openTSNE.affinity import Affinities
-
-    metric, seed = params["metric"], params["random_state"]
-    source = ("pca_dims", params["pca_dims"])
-    x = reduced_matrix(cache, matrix, params["pca_dims"])
-    n = x.shape[0]
-    aff = Affinities()
-    # openTSNE scales P in place during early exaggeration: give each run its own copy
-    aff.P = affinities(cache, x, source, metric, params["perplexity"], rep).copy()
-
-    rep.progress(_AFF, "initial layout", force=True)
-    t0 = time.perf_counter()
-    previous = cache.get("last", "tsne") if params["start"] == "previous" else None
-    if previous is not None and previous.shape == (n, 2):
+    previous = cache.get(Slot.LAST, "tsne") if params["start"] == "previous" else None
+    if previous is not None and previous.shape == (x.shape[0], 2):
         # already spread out: no early exaggeration, a few hundred iterations settle it
-        init = previous.astype(np.float64)
-        total, ee_iter = min(params["n_iter"], WARM_ITERATIONS), 0
-        rep.reused.append("previous layout")
-    else:
-        init = initialization.pca(x, 2, random_state=seed)
-        total = params["n_iter"]
-        ee_iter = min(EARLY_EXAGGERATION_ITER, total)
-    rep.frame(init, force=True)
+        rep.continue_from_previous()
+        return previous.astype(np.float64), min(params["n_iter"], WARM_ITERATIONS), 0
+    init = initialization.pca(x, 2, random_state=params["random_state"])
+    return init, params["n_iter"], min(EARLY_EXAGGERATION_ITER, params["n_iter"])
+
+
+def _learning_rates(n: int, params: dict[str, Any]) -> tuple[float, float]:
+    """Learning rates of the early-exaggeration and main phases."""
     lr = params["learning_rate"]
+    if lr is not None:
+        return lr, lr
     # "auto" as openTSNE (N / exaggeration) but at least 50: below ~600 rows openTSNE's own
     # auto rate is so small that the layout collapses to a point (seen at 20 rows)
-    lr_early = max(n / params["early_exaggeration"], 50.0) if lr is None else lr
-    lr_main = max(float(n), 50.0) if lr is None else lr
+    return max(n / params["early_exaggeration"], 50.0), max(float(n), 50.0)
+
+
+def _optimize(
+    init: np.ndarray, aff: Any, params: dict[str, Any], iterations: tuple[int, int], rep: Reporter
+) -> Any:
+    """Run the early-exaggeration and main phases; returns openTSNE's embedding."""
+    from openTSNE import TSNEEmbedding
+
+    (total, ee_iter), n, seed = iterations, init.shape[0], params["random_state"]
+    lr_early, lr_main = _learning_rates(n, params)
     done = 0
 
     def callback(iteration: int, error: float, embedding: np.ndarray) -> bool:
@@ -148,8 +145,9 @@ def run(
         callbacks=callback,
     )  # fmt: skip
     every = CALLBACK_EVERY
-    segments = _segments(ee_iter, total, params, lr_early, lr_main)
-    for n_iter, exaggeration, momentum, rate in segments:
+    for n_iter, exaggeration, momentum, rate in _segments(
+        ee_iter, total, params, lr_early, lr_main
+    ):
         started = time.perf_counter()
         emb.optimize(
             n_iter=n_iter, exaggeration=exaggeration, momentum=momentum, learning_rate=rate,
@@ -157,11 +155,41 @@ def run(
         )  # fmt: skip
         done += n_iter
         every = callback_every((time.perf_counter() - started) / n_iter, n)
+    return emb
+
+
+def _kl(emb: Any) -> float | None:
+    kl = getattr(emb, "kl_divergence", None)
+    return None if kl is None else float(kl)
+
+
+def run(
+    cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
+) -> tuple[F32, dict[str, Any]]:
+    """t-SNE coordinates for validated ``params``; streams frames through ``rep``."""
+    from ._lazy import import_opentsne, wait_for_import
+
+    wait_for_import(import_opentsne, rep.check)
+    from openTSNE.affinity import Affinities
+
+    metric, source = params["metric"], ("pca_dims", params["pca_dims"])
+    x = reduced_matrix(cache, matrix, params["pca_dims"])
+    n = x.shape[0]
+    aff = Affinities()
+    # openTSNE scales P in place during early exaggeration: give each run its own copy
+    aff.P = affinities(cache, x, source, metric, params["perplexity"], rep).copy()
+
+    rep.progress(_AFF, "initial layout", force=True)
+    t0 = time.perf_counter()
+    init, total, ee_iter = _start(cache, x, params, rep)
+    rep.frame(init, force=True)
+    emb = _optimize(init, aff, params, (total, ee_iter), rep)
     rep.timed("optimisation", time.perf_counter() - t0)
     rep.progress(1.0, f"iteration {total}/{total}", force=True)
-    kl = getattr(emb, "kl_divergence", None)
-    info: dict[str, Any] = {"kl_divergence": None if kl is None else float(kl)}
-    info["neighbors"] = n_neighbors_for(params["perplexity"], n)
-    info["started_from"] = "previous" if "previous layout" in rep.reused else "pca"
-    info["n_iter"] = total
+    info = {
+        "kl_divergence": _kl(emb),
+        "neighbors": n_neighbors_for(params["perplexity"], n),
+        "started_from": "previous" if rep.warm_start else "pca",
+        "n_iter": total,
+    }
     return np.asarray(emb, dtype=np.float32), info

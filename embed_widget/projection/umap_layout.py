@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._lazy import import_umap, numba_section, wait_for_import
-from .cache import KeyCache, reduced_matrix
+from .cache import KeyCache, Slot, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
 from .schema import WARM_EPOCHS
@@ -56,7 +56,7 @@ def fuzzy_graph(
 ) -> Any:
     """The fuzzy simplicial set (scipy COO, summed duplicates) for (metric, n_neighbors)."""
     gkey = (source, metric, n_neighbors)
-    hit = cache.get("graph", gkey)
+    hit = cache.get(Slot.GRAPH, gkey)
     if hit is not None:
         rep.reused.append("fuzzy graph")
         return hit
@@ -73,7 +73,7 @@ def fuzzy_graph(
     graph = graph.tocoo()
     graph.sum_duplicates()
     rep.timed("fuzzy graph", time.perf_counter() - t0)
-    cache.put("graph", gkey, graph)
+    cache.put(Slot.GRAPH, gkey, graph)
     return graph
 
 
@@ -90,7 +90,7 @@ def _initial_layout(
     rep: Reporter,
 ) -> tuple[F32, np.ndarray]:  # fmt: skip
     """Spectral layout scaled to [0, 10] and umap's per-sample RNG state, from a fresh RNG."""
-    hit = cache.get("init", ikey) if seed is not None else None
+    hit = cache.get(Slot.INIT, ikey) if seed is not None else None
     if hit is not None:
         rep.reused.append("initial layout")
         return hit[0].copy(), hit[1].copy()
@@ -107,7 +107,7 @@ def _initial_layout(
     emb = (10.0 * (emb - lo) / np.where(hi > lo, hi - lo, 1.0)).astype(np.float32, order="C")
     rep.timed("initial layout", time.perf_counter() - t0)
     if seed is not None:
-        cache.put("init", ikey, (emb.copy(), rng_state.copy()))
+        cache.put(Slot.INIT, ikey, (emb.copy(), rng_state.copy()))
     return emb, rng_state
 
 
@@ -123,7 +123,7 @@ def run(
     x = reduced_matrix(cache, matrix, params["pca_dims"])
     n = x.shape[0]
     n_epochs = params["n_epochs"] or default_epochs(n)
-    previous = cache.get("last", "umap") if params["start"] == "previous" else None
+    previous = cache.get(Slot.LAST, "umap") if params["start"] == "previous" else None
     if previous is not None and previous.shape == (n, 2):
         n_epochs = min(n_epochs, WARM_EPOCHS)
     graph = _pruned(fuzzy_graph(cache, x, source, metric, k, rep), n_epochs)
@@ -132,7 +132,7 @@ def run(
     if previous is not None and previous.shape == (n, 2):
         emb = _scaled(previous)
         rng_state = np.random.RandomState(seed).randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
-        rep.reused.append("previous layout")
+        rep.continue_from_previous()
     else:
         emb, rng_state = _initial_layout(
             cache, x, graph, (source, metric, k, n_epochs, seed), metric, seed, rep
@@ -144,7 +144,7 @@ def run(
     epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
     _sgd(emb, graph.row, graph.col, epochs_per_sample, n_epochs, a, b, rng_state, seed is None, rep)
     rep.timed("layout", time.perf_counter() - t0)
-    started = "previous" if "previous layout" in rep.reused else "spectral"
+    started = "previous" if rep.warm_start else "spectral"
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
 
 

@@ -12,6 +12,8 @@ export interface ParamControl {
   show(value: unknown): void;
   /** Label the options of an integer dropdown (e.g. explained variance per component). */
   describe?(labels: string[] | null): void;
+  /** Narrow the range to what the data allows (undefined: the schema's own), in place. */
+  limit(max: number | undefined): void;
   dispose(): void;
 }
 
@@ -35,12 +37,7 @@ export function paramControl(
   value: unknown,
   commit: (value: unknown) => void,
 ): ParamControl {
-  const isSmallIntRange =
-    spec.type === "int" && spec.min !== undefined && spec.max !== undefined && spec.max - spec.min < 12;
-  if (spec.type === "choice" || (isSmallIntRange && /component/.test(spec.name))) {
-    return selectControl(spec, value, commit);
-  }
-  return sliderControl(spec, value, commit);
+  return spec.control === "select" ? selectControl(spec, value, commit) : sliderControl(spec, value, commit);
 }
 
 function wrap(spec: ParamSpec): { root: HTMLElement; label: HTMLElement } {
@@ -55,13 +52,21 @@ function selectControl(spec: ParamSpec, value: unknown, commit: (value: unknown)
   const { root } = wrap(spec);
   const select = el("select");
   select.dataset.param = spec.name;
-  const values: unknown[] =
-    spec.type === "choice"
-      ? [...(spec.options ?? [])]
-      : Array.from({ length: (spec.max ?? 0) - (spec.min ?? 0) + 1 }, (_, i) => (spec.min ?? 0) + i);
-  if (spec.nullable) values.unshift(null);
-  const render = (labels: string[] | null) => {
-    const current = select.value;
+  let values: unknown[] = [];
+  let labels: string[] | null = null;
+  const choices = (max: number | undefined): unknown[] => {
+    const top = Math.min(spec.max ?? 0, max ?? Number.POSITIVE_INFINITY);
+    const out: unknown[] =
+      spec.type === "choice"
+        ? [...(spec.options ?? [])]
+        : Array.from({ length: Math.max(0, top - (spec.min ?? 0) + 1) }, (_, i) => (spec.min ?? 0) + i);
+    if (spec.nullable) out.unshift(null);
+    return out;
+  };
+  // Redraw the options (new labels or a new range), keeping the chosen value where it still exists.
+  const render = () => {
+    const current = values[Number(select.value)];
+    values = choices(max);
     select.replaceChildren(
       ...values.map((v, i) => {
         const text = v === null ? (spec.nullable ?? "none") : String(v);
@@ -69,13 +74,15 @@ function selectControl(spec: ParamSpec, value: unknown, commit: (value: unknown)
         return option(String(i), extra ? `${text} ${extra}` : text);
       }),
     );
-    select.value = current;
+    show(current);
   };
-  render(null);
-  const show = (v: unknown) => {
+  function show(v: unknown): void {
     const index = values.findIndex((candidate) => candidate === (v ?? null));
-    select.value = String(index >= 0 ? index : values.indexOf(spec.default ?? null));
-  };
+    select.value = String(index >= 0 ? index : Math.max(0, values.indexOf(spec.default ?? null)));
+  }
+  let max: number | undefined;
+  values = choices(max);
+  render();
   show(value);
   const onChange = () => commit(values[Number(select.value)]);
   select.addEventListener("change", onChange);
@@ -83,7 +90,14 @@ function selectControl(spec: ParamSpec, value: unknown, commit: (value: unknown)
   return {
     element: root,
     show,
-    describe: render,
+    describe: (newLabels) => {
+      labels = newLabels;
+      render();
+    },
+    limit: (newMax) => {
+      max = newMax;
+      render();
+    },
     dispose: () => select.removeEventListener("change", onChange),
   };
 }
@@ -139,6 +153,11 @@ function sliderControl(spec: ParamSpec, value: unknown, commit: (value: unknown)
   return {
     element: root,
     show,
+    limit: (max) => {
+      const top = Math.min(spec.max ?? 1, max ?? Number.POSITIVE_INFINITY);
+      input.max = String(Math.max(spec.min ?? 0, top));
+      showReadout();
+    },
     dispose: () => {
       later.cancel();
       input.removeEventListener("input", onInput);

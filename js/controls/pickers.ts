@@ -50,9 +50,7 @@ export function colorPicker(
   value: string | null,
   commit: (v: string | null) => void,
 ): Picker {
-  const colorable = columns.filter(
-    (c) => c.kind === "categorical" || c.kind === "numeric" || c.kind === "text",
-  );
+  const colorable = columns.filter((c) => c.roles.includes("color"));
   const choices: [string | null, string][] = [
     [null, "none"],
     ...colorable.map((c): [string, string] => [c.name, c.name]),
@@ -65,7 +63,7 @@ export function imagePicker(
   value: string | null,
   commit: (v: string | null) => void,
 ): Picker {
-  const images = columns.filter((c) => c.kind === "image");
+  const images = columns.filter((c) => c.roles.includes("image"));
   const choices: [string | null, string][] = [
     [null, "none"],
     ...images.map((c): [string, string] => [c.name, c.name]),
@@ -81,7 +79,7 @@ export function embeddingPicker(
   value: string[],
   commit: (v: string[]) => void,
 ): Picker {
-  const candidates = columns.filter((c) => c.kind === "embedding" || c.kind === "numeric");
+  const candidates = columns.filter((c) => c.roles.includes("embedding"));
   const root = el("details", "ew-embedding");
   root.dataset.control = "embedding";
   const summary = el("summary");

@@ -2,7 +2,6 @@
 
 import { formatNumber } from "../controls/params";
 import { el } from "../dom";
-import { categoricalColor, viridis } from "../plot/palette";
 import type { Colors } from "../protocol/model";
 
 export class Legend {
@@ -15,13 +14,15 @@ export class Legend {
   show(colors: Colors): void {
     this.hidden.clear();
     this.items = [];
-    if (colors.kind === "categorical") this.showCategories(colors.column, colors.categories, colors.counts);
-    else if (colors.kind === "continuous") this.showColorbar(colors.column, colors.min, colors.max);
+    if (colors.kind === "categorical")
+      this.showCategories(colors.column, colors.categories, colors.counts, colors.palette);
+    else if (colors.kind === "continuous")
+      this.showColorbar(colors.column, colors.min, colors.max, colors.colormap);
     else this.element.replaceChildren();
     this.element.hidden = colors.kind === "none";
   }
 
-  private showCategories(column: string, categories: string[], counts: number[]): void {
+  private showCategories(column: string, categories: string[], counts: number[], palette: string[]): void {
     const title = el("div", "ew-legend-title", column);
     this.items = categories.map((name, code) => {
       const item = el("button", "ew-legend-item");
@@ -29,7 +30,7 @@ export class Legend {
       item.dataset.code = String(code);
       item.title = "click: hide or show · shift-click: show only this";
       const swatch = el("span", "ew-swatch");
-      swatch.style.background = categoricalColor(code);
+      swatch.style.background = palette[code] ?? "";
       item.append(
         swatch,
         el("span", "ew-legend-label", name),
@@ -41,9 +42,9 @@ export class Legend {
     this.element.replaceChildren(title, ...this.items);
   }
 
-  private showColorbar(column: string, min: number, max: number): void {
+  private showColorbar(column: string, min: number, max: number, colormap: string[]): void {
     const bar = el("div", "ew-colorbar");
-    bar.style.background = `linear-gradient(to right, ${viridis(9).join(", ")})`;
+    bar.style.background = `linear-gradient(to right, ${colormap.join(", ")})`;
     const ticks = el("div", "ew-colorbar-ticks");
     ticks.append(el("span", undefined, formatNumber(min)), el("span", undefined, formatNumber(max)));
     this.element.replaceChildren(el("div", "ew-legend-title", column), bar, ticks);

@@ -1,10 +1,8 @@
 // The selection panel: how many rows are selected and a compact list of the first ones, with
-// thumbnails where the table has images. Entries come from the kernel; only the newest answer shows.
+// thumbnails where the table has images. The kernel reads the selection and decides how many rows
+// to list; only the newest answer shows.
 import { el } from "../dom";
 import type { RowsReply } from "../protocol/messages";
-
-/** The kernel sends entries for at most this many rows (embed_widget/rows.py MAX_LISTED). */
-export const MAX_LISTED = 60;
 
 export class SelectionList {
   readonly element = el("div", "ew-selection-panel");
@@ -13,7 +11,7 @@ export class SelectionList {
   private request = 0;
   private urls: string[] = [];
 
-  constructor(private readonly ask: (indices: number[], request: number) => void) {
+  constructor(private readonly ask: (request: number) => void) {
     this.element.append(this.count, this.list);
     this.element.hidden = true;
   }
@@ -27,7 +25,7 @@ export class SelectionList {
       this.render([]);
       return;
     }
-    this.ask(Array.from(Array.prototype.slice.call(indices, 0, MAX_LISTED) as number[]), this.request);
+    this.ask(this.request);
   }
 
   receive(reply: RowsReply, buffers: DataView[]): void {

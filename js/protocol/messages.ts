@@ -26,10 +26,10 @@ export interface CsvReply {
   filename: string;
 }
 
-/** Frontend → kernel: short entries for the first selected rows (the selection list). */
+/** Frontend → kernel: short entries for the first selected rows (the kernel reads the selection
+ * trait and decides how many to list). */
 export interface RowsRequest {
   type: "rows";
-  indices: number[];
   request: number;
 }
 
@@ -43,10 +43,19 @@ export interface RowSummary {
 export interface RowsReply {
   type: "rows";
   request: number;
+  /** How many rows are selected (the list holds the first ones). */
+  total: number;
   rows: RowSummary[];
 }
 
-export type ToKernel = RowRequest | CsvRequest | RowsRequest;
+/** Frontend → kernel: a view of the widget was rendered (shown) or disposed (its output cleared,
+ * the cell re-run, the notebook closed). With none left, the kernel stops and frees its work. */
+export interface OutputEvent {
+  type: "output";
+  shown: boolean;
+}
+
+export type ToKernel = RowRequest | CsvRequest | RowsRequest | OutputEvent;
 
 export function isRowsReply(message: unknown): message is RowsReply {
   return (

@@ -1,17 +1,25 @@
-// The synced traits, 1:1 with embed_widget/widget.py (same snake_case names).
+// The synced traits, 1:1 with embed_widget/widget/view.py, and the shapes of their values, 1:1
+// with embed_widget/widget/protocol.py and embed_widget/session/status.py (tests/test_protocol.py
+// compares the keys of each interface with its Python TypedDict).
 import type { AnyModel } from "@anywidget/types";
 
 export type Kind = "embedding" | "numeric" | "categorical" | "text" | "image";
 
+/** What the controls may use a column for (decided in Python). */
+export type Role = "embedding" | "color" | "image";
+
 export interface ColumnInfo {
   name: string;
   kind: Kind;
+  roles: Role[];
 }
 
 export interface ParamSpec {
   name: string;
   label?: string;
   type: "int" | "float" | "choice";
+  /** The control to build: a slider, or a dropdown (choices, small integer ranges). */
+  control: "slider" | "select";
   min?: number;
   max?: number;
   step?: number;
@@ -29,6 +37,13 @@ export interface AlgorithmSchema {
 
 export type Schema = Record<string, AlgorithmSchema>;
 
+/** What the table's data allows beyond the static schema: per algorithm, lower maxima. */
+export interface Limits {
+  n_rows: number;
+  n_dims: number | null;
+  max: Record<string, Record<string, number>>;
+}
+
 export interface Status {
   state?: "running" | "done" | "error" | "idle";
   phase?: string;
@@ -41,6 +56,7 @@ export interface Status {
   seconds?: number;
 }
 
+/** Empty ({}) until the first layout, and again once the view is hidden. */
 export interface Layout {
   coords?: DataView;
   final?: boolean;
@@ -48,16 +64,33 @@ export interface Layout {
   n?: number;
 }
 
-export type Colors =
-  | { kind: "none"; column: null }
-  | {
-      kind: "categorical";
-      column: string;
-      codes: DataView;
-      categories: string[];
-      counts: number[];
-    }
-  | { kind: "continuous"; column: string; values: DataView; min: number; max: number };
+export interface NoColors {
+  kind: "none";
+  column: null;
+  color: string;
+}
+
+export interface CategoricalColors {
+  kind: "categorical";
+  column: string;
+  codes: DataView;
+  categories: string[];
+  counts: number[];
+  /** One colour per category, in order. */
+  palette: string[];
+}
+
+export interface ContinuousColors {
+  kind: "continuous";
+  column: string;
+  values: DataView;
+  min: number;
+  max: number;
+  /** Evenly spaced stops of the colormap, low to high. */
+  colormap: string[];
+}
+
+export type Colors = NoColors | CategoricalColors | ContinuousColors;
 
 export interface Traits {
   algorithm: string;
@@ -68,6 +101,7 @@ export interface Traits {
   selection: DataView;
   status: Status;
   _schema: Schema;
+  _limits: Limits;
   _columns: ColumnInfo[];
   _layout: Layout;
   _colors: Colors;

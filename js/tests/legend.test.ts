@@ -8,6 +8,7 @@ const colors = {
   codes: new DataView(new Uint8Array([0, 1, 2, 1]).buffer),
   categories: ["0", "1", "<b>2</b>"],
   counts: [1, 2, 1],
+  palette: ["#4e79a7", "#f28e2b", "#e15759"],
 };
 
 describe("legend", () => {
@@ -19,6 +20,8 @@ describe("legend", () => {
     expect(items[1].textContent).toContain("2");
     expect(legend.element.querySelector("b")).toBeNull();
     expect(items[2].querySelector(".ew-legend-label")?.textContent).toBe("<b>2</b>");
+    const swatch = items[1].querySelector<HTMLElement>(".ew-swatch");
+    expect(swatch?.style.background).toMatch(/#f28e2b|rgb\(242, 142, 43\)/); // the kernel's palette
   });
 
   it("click hides a category, shift-click isolates one, again shows all", () => {
@@ -43,6 +46,7 @@ describe("legend", () => {
       values: new DataView(new ArrayBuffer(0)),
       min: 0,
       max: 2.5,
+      colormap: ["#440154", "#fde725"],
     });
     expect(legend.element.querySelector(".ew-colorbar")).not.toBeNull();
     expect(legend.element.textContent).toContain("2.50");

@@ -1,18 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORICAL, categoricalColor, scaleValues, viridis } from "../plot/palette";
+import { interpolate, scaleValues } from "../plot/palette";
+
+const VIRIDIS = [
+  "#440154",
+  "#472c7a",
+  "#3b518b",
+  "#2c718e",
+  "#21908d",
+  "#27ad81",
+  "#5cc863",
+  "#aadc32",
+  "#fde725",
+];
 
 describe("palette", () => {
-  it("has 20 distinct categorical colours and wraps past them", () => {
-    expect(new Set(CATEGORICAL).size).toBe(20);
-    expect(categoricalColor(21)).toBe(CATEGORICAL[1]);
-  });
-
-  it("samples viridis from dark purple to yellow", () => {
-    const colors = viridis(256);
+  it("interpolates a colormap's stops, ends included", () => {
+    const colors = interpolate(VIRIDIS, 256);
     expect(colors).toHaveLength(256);
     expect(colors[0]).toBe("#440154");
     expect(colors[255]).toBe("#fde725");
     expect(new Set(colors).size).toBeGreaterThan(200);
+    expect(interpolate(["#000000", "#ffffff"], 3)).toEqual(["#000000", "#808080", "#ffffff"]);
   });
 
   it("scales values into [0, 1] and sends non-finite values to 0", () => {

@@ -3,10 +3,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { coerce, formatNumber, paramControl, SLIDER_DEBOUNCE_MS } from "../controls/params";
 import type { ParamSpec } from "../protocol/model";
 
-const neighbours: ParamSpec = { name: "n_neighbors", type: "int", min: 2, max: 200, step: 1, default: 15 };
+const neighbours: ParamSpec = {
+  name: "n_neighbors",
+  type: "int",
+  control: "slider",
+  min: 2,
+  max: 200,
+  step: 1,
+  default: 15,
+};
 const epochs: ParamSpec = {
   name: "n_epochs",
   type: "int",
+  control: "slider",
   min: 50,
   max: 1000,
   step: 10,
@@ -16,6 +25,7 @@ const epochs: ParamSpec = {
 const metric: ParamSpec = {
   name: "metric",
   type: "choice",
+  control: "select",
   options: ["euclidean", "cosine"],
   default: "euclidean",
 };
@@ -101,7 +111,15 @@ describe("choice dropdown", () => {
   });
 
   it("labels component choices, e.g. with explained variance", () => {
-    const component: ParamSpec = { name: "x_component", type: "int", min: 1, max: 3, step: 1, default: 1 };
+    const component: ParamSpec = {
+      name: "x_component",
+      type: "int",
+      control: "select",
+      min: 1,
+      max: 3,
+      step: 1,
+      default: 1,
+    };
     const control = paramControl(component, 2, vi.fn());
     control.describe?.(["(50.0%)", "(30.0%)", "(20.0%)"]);
     const labels = Array.from(control.element.querySelectorAll("option")).map((o) => o.textContent);
@@ -109,5 +127,23 @@ describe("choice dropdown", () => {
     expect(
       (control.element.querySelector("select") as HTMLSelectElement).selectedOptions[0].textContent,
     ).toBe("2 (30.0%)");
+  });
+
+  it("narrows its range in place to what the data allows", () => {
+    const slider = paramControl(neighbours, 15, vi.fn());
+    const input = slider.element.querySelector("input[type=range]") as HTMLInputElement;
+    slider.limit(49);
+    expect(input.max).toBe("49");
+    expect(slider.element.querySelector("input[type=range]")).toBe(input); // the same element
+    slider.limit(undefined);
+    expect(input.max).toBe("200");
+
+    const component: ParamSpec = { ...neighbours, name: "x_component", control: "select", min: 1, max: 10 };
+    const select = paramControl(component, 2, vi.fn());
+    const element = select.element.querySelector("select") as HTMLSelectElement;
+    select.limit(3);
+    expect(Array.from(element.options).map((o) => o.textContent)).toEqual(["1", "2", "3"]);
+    expect(element.selectedOptions[0].textContent).toBe("2"); // the choice is kept
+    expect(select.element.querySelector("select")).toBe(element);
   });
 });

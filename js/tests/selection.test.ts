@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { MAX_LISTED, SelectionList } from "../panels/selection";
+import { SelectionList } from "../panels/selection";
 
 describe("selection list", () => {
   it("asks for the first rows, shows the count, and ignores stale answers", () => {
@@ -8,15 +8,19 @@ describe("selection list", () => {
     const list = new SelectionList(ask);
     const many = Uint32Array.from({ length: 500 }, (_, i) => i * 2);
     list.show(many);
-    expect(ask).toHaveBeenLastCalledWith(Array.from(many.slice(0, MAX_LISTED)), 1);
+    expect(ask).toHaveBeenLastCalledWith(1); // no index list crosses: the kernel reads the selection
     expect(list.element.textContent).toContain("500 selected");
     list.show([7, 9]);
-    list.receive({ type: "rows", request: 1, rows: [{ index: 0, label: "old", image: false }] }, []);
+    list.receive(
+      { type: "rows", request: 1, total: 500, rows: [{ index: 0, label: "old", image: false }] },
+      [],
+    );
     expect(list.element.textContent).not.toContain("old");
     list.receive(
       {
         type: "rows",
         request: 2,
+        total: 2,
         rows: [
           { index: 7, label: "<i>seven</i>", image: false },
           { index: 9, label: "nine", image: false },

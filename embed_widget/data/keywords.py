@@ -1,0 +1,18 @@
+"""The error message for keyword arguments a constructor does not take."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+
+
+def unknown_keywords(where: str, unknown: Mapping[str, object], accepted: Sequence[str]) -> str:
+    """The message for keyword arguments ``where`` does not take, with the closest accepted ones."""
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, accepted, n=1)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return (
+        f"{where}() got unknown keyword argument(s) {', '.join(parts)}; "
+        f"accepted: {', '.join(accepted)}"
+    )
