@@ -59,6 +59,8 @@ class LiveProjection:
         self.session = session
         self._listener = listener
         self._lock = threading.Lock()  # a preview never lands after the job's first frame
+        # requests come from the kernel's main thread and from the data-change timer
+        self._requests = threading.RLock()
         self._seq = 0
         self._submitted: tuple[Any, ...] | None = None
         self._settings: Settings | None = None
@@ -77,6 +79,10 @@ class LiveProjection:
         A setting or data that cannot be projected reports an error status and stops an older
         job from landing; the previous layout stays.
         """
+        with self._requests:
+            self._request(settings)
+
+    def _request(self, settings: Settings) -> None:
         self._settings = settings
         key = (self.session.table.version, *settings.key())
         if key == self._submitted:
