@@ -10,7 +10,7 @@ import pytest
 from fakes import FakeEngine
 from test_widget import blobs
 
-import embed_widget.widget.view as view_module
+import embed_widget.widget.outputs as outputs_module
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import param_schema
 from embed_widget.session import ProjectionSession, session_for
@@ -119,7 +119,7 @@ def test_unknown_keywords_and_parameters_raise() -> None:
 def test_a_view_whose_outputs_are_gone_stops_its_job_and_frees_its_memory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(view_module, "HIDE_DELAY_S", 0.05)
+    monkeypatch.setattr(outputs_module, "HIDE_DELAY_S", 0.05)
     table = Table(dataframe=blobs(400))
     view = table.view
     session = view.live.session
@@ -163,3 +163,18 @@ def test_idle_views_hold_no_thread() -> None:
     assert names == []
     for view in views:
         view.close()
+
+
+def test_a_closed_view_and_its_dropped_table_are_freed() -> None:
+    import gc
+    import weakref
+
+    table = Table(dataframe=blobs(80))
+    view = table.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    refs = weakref.ref(view), weakref.ref(table), weakref.ref(view.live.session)
+    view.close()
+    del view, table
+    gc.collect()
+    assert [ref() is None for ref in refs] == [True, True, True]

@@ -121,7 +121,7 @@ def test_invalid_setting_from_python_raises_and_changes_nothing(view: EmbeddingV
         view.embedding = ["a", "nope"]
     with pytest.raises(ValueError, match="color_by: no column named 'colour'"):
         view.color_by = "colour"
-    with pytest.raises(ValueError, match="'label' is a categorical column, not an image column"):
+    with pytest.raises(ValueError, match="'label' is a categorical column, which cannot be shown"):
         view.image_column = "label"
     with pytest.raises(ValueError, match="algorithm must be one of"):
         view.algorithm = "lda"
@@ -144,7 +144,10 @@ def test_empty_embedding_is_a_readable_error(view: EmbeddingView) -> None:
 
 
 def test_string_column_in_embedding_names_it(view: EmbeddingView) -> None:
-    view.embedding = ["a", "label"]
+    with pytest.raises(ValueError, match=r"'label' is a categorical column.*allowed: 'a', 'b'"):
+        view.embedding = ["a", "label"]  # from Python: raises, changes nothing
+    assert view.embedding == ["a", "b", "c", "d", "score"]
+    view.set_state({"embedding": ["a", "label"]})  # from the controls: an error in the widget
     assert view.status["state"] == "error"
     assert "label" in view.status["message"]
 

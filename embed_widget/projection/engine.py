@@ -103,8 +103,7 @@ class ProjectionEngine:
     def cancel(self, channel: Hashable = None) -> None:
         """Drop the channel's queued job and stop its running one (its result never lands)."""
         with self._deliver, self._cv:
-            self._ids += 1
-            self._latest[channel] = self._ids
+            self._latest.pop(channel, None)  # (nor does the engine hold the channel any more)
             self._pending.pop(channel, None)
             self._cv.notify_all()
 
@@ -165,8 +164,10 @@ class ProjectionEngine:
                 _, job = self._pending.popitem(last=False)
                 self._running = job
             self._run(job)
-            with self._cv:
+            with self._deliver, self._cv:
                 self._running = None
+                if self._latest.get(job.channel) == job.id:
+                    del self._latest[job.channel]  # done: nothing of the channel is kept
                 self._cv.notify_all()
 
     def _run(self, job: _Job) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING
@@ -18,20 +19,45 @@ _LIBRARIES = ("embed_widget", "numpy", "pandas", "scikit-learn", "umap-learn", "
 def projection_frame(
     table: Table, result: ProjectionResult, embedding: Sequence[str]
 ) -> pd.DataFrame:
-    """``x``, ``y`` and every non-vector, non-image column, with the settings in ``attrs``."""
+    """``x``, ``y`` and every non-vector, non-image column, with the settings in ``attrs``.
+
+    The table's own columns named ``x`` or ``y`` are kept as ``x_column`` / ``y_column`` (with a
+    warning; ``attrs["renamed"]`` maps them)."""
     frame = pd.DataFrame({"x": result.coords[:, 0], "y": result.coords[:, 1]})
     kinds = table.column_kinds
+    renamed = _renamed(table.columns)
     for name in table.columns:
-        if kinds[name] not in ("embedding", "image") and name not in ("x", "y"):
-            frame[name] = table.get_column(name, convert_to="numpy")
+        if kinds[name] not in ("embedding", "image"):
+            frame[renamed.get(name, name)] = table.get_column(name, convert_to="numpy")
+    if renamed:
+        listing = ", ".join(f"{a!r} -> {b!r}" for a, b in renamed.items())
+        warnings.warn(
+            f"the table's columns named like the coordinates are renamed: {listing}",
+            UserWarning,
+            stacklevel=3,
+        )
     frame.attrs = {
         "algorithm": result.algorithm,
         "params": dict(result.params),
         "embedding": list(embedding),
         "notices": list(result.notices),
         "versions": library_versions(),
+        "renamed": renamed,
     }
     return frame
+
+
+def _renamed(columns: list[str]) -> dict[str, str]:
+    """New names for the table's columns called ``x`` or ``y`` (the coordinates' names)."""
+    taken, out = set(columns) | {"x", "y"}, dict[str, str]()
+    for name in ("x", "y"):
+        if name in columns:
+            new = f"{name}_column"
+            while new in taken:
+                new += "_"
+            taken.add(new)
+            out[name] = new
+    return out
 
 
 def library_versions() -> dict[str, str]:

@@ -67,6 +67,7 @@ class LiveProjection:
         self._drawn = False
         self._previewed: tuple[Any, ...] | None = None
         self._memory: dict[str, dict[str, Any]] = {}
+        self._error: str | None = None  # why the latest request failed
         self.result: ProjectionResult | None = None
         self.result_embedding: list[str] = []
         self.shown = False
@@ -95,8 +96,10 @@ class LiveProjection:
             self._submitted = None
             self.session.engine.cancel(self)  # a job still running for older settings
             self._seq += 1
-            self._listener.show_status(st.failed(str(error)))
+            self._error = str(error)
+            self._listener.show_status(st.failed(self._error))
             return
+        self._error = None
         self._seq += 1
         seq = self._seq
         running = st.running(settings.algorithm, seq, notices)
@@ -116,8 +119,8 @@ class LiveProjection:
             listener.show_status(st.done(result, seq))
 
         def on_error(error: BaseException) -> None:
-            self._submitted = None
-            listener.show_status(st.failed(str(error), seq))
+            self._submitted, self._error = None, str(error)
+            listener.show_status(st.failed(self._error, seq))
 
         self.session.engine.submit(
             self.session.key(embedding), matrix, settings.algorithm, params,
@@ -133,8 +136,8 @@ class LiveProjection:
         return self.session.engine.wait(timeout, channel=self)
 
     def refresh(self) -> None:
-        """Request the last settings again (after a change of the table's data)."""
-        self._submitted = None
+        """Request the last settings again (after a change of the table's data, or once shown
+        again after :meth:`hide`); nothing new is computed if they are in hand."""
         if self._settings is not None:
             self.request(self._settings)
 
@@ -144,10 +147,22 @@ class LiveProjection:
         return self._seq
 
     def frame(self) -> pd.DataFrame | None:
-        """The shown result as a DataFrame, or None before the first one."""
-        if self.result is None:
+        """The shown result as a DataFrame, or None before the first one.
+
+        Raises ``RuntimeError`` when the table's rows changed since and the new rows could not
+        be projected (the message says why): a frame never pairs rows with other rows' x, y.
+        """
+        result = self.result
+        if result is None:
             return None
-        return self.session.frame(self.result, self.result_embedding)
+        n_rows = len(self.session.table)
+        if len(result.coords) != n_rows:
+            why = self._error or "the projection of the new rows is still being computed"
+            raise RuntimeError(
+                f"the table changed: it has {n_rows} rows now, the projection shown was computed "
+                f"for {len(result.coords)}; the new rows cannot be placed: {why}"
+            )
+        return self.session.frame(result, self.result_embedding)
 
     # --- parameter memory -------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ ROLES: dict[str, list[Role]] = {
     "embedding": ["embedding"],
     "numeric": ["embedding", "color"],
     "categorical": ["color"],
-    "text": ["color"],
+    "text": [],  # mostly unique strings: a legend of them would mean nothing
     "image": ["image"],
 }
 
@@ -67,6 +67,19 @@ def color_encoding(table: Table, column: str | None) -> Colors:
         return _continuous(column, table.numeric_values(column))
     codes, labels, counts = table.category_codes(column)
     return _categorical(column, np.asarray(codes), list(labels), list(counts))
+
+
+class LastEncoding:
+    """The last colour encoding made, reused while the table and the column stay the same."""
+
+    def __init__(self) -> None:
+        self._last: tuple[tuple[int, str | None], Colors] | None = None
+
+    def encode(self, table: Table, column: str | None) -> Colors:
+        key = (table.version, column)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, color_encoding(table, column))
+        return self._last[1]
 
 
 def no_colors() -> NoColors:

@@ -4,11 +4,26 @@ only offer valid ones; their rare errors show in the widget instead)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..errors import InvalidSetting
 from ..projection import ALGORITHMS, check_params
+from .encodings import ROLES
+from .protocol import Role
 
-__all__ = ["InvalidSetting", "check_algorithm_params", "check_columns", "checked_algorithm"]
+if TYPE_CHECKING:
+    from ..data import Table
+
+__all__ = [
+    "InvalidSetting",
+    "check_algorithm_params",
+    "check_columns",
+    "check_selection",
+    "checked_algorithm",
+    "smart_defaults",
+]
 
 
 def checked_algorithm(value: object) -> str:
@@ -27,8 +42,12 @@ def check_algorithm_params(algorithm: str, params: Mapping[str, object]) -> None
         raise InvalidSetting(str(error)) from None
 
 
-def check_columns(setting: str, value: str | Sequence[str], kinds: Mapping[str, str]) -> None:
-    """Raise InvalidSetting unless every column named exists (and ``image_column`` holds images)."""
+def check_columns(
+    setting: str, value: str | Sequence[str], kinds: Mapping[str, str], *, empty: bool = False
+) -> None:
+    """Raise InvalidSetting unless every column named exists and can serve ``setting``
+    (``embedding``: numeric or vector columns; ``color_by``: colourable ones; ``image_column``:
+    images). In an ``empty`` table kinds are unknown yet: any existing column goes."""
     names = [value] if isinstance(value, str) else list(value)
     unknown = [c for c in names if c not in kinds]
     if unknown:
@@ -36,7 +55,43 @@ def check_columns(setting: str, value: str | Sequence[str], kinds: Mapping[str, 
             f"{setting}: no column named {', '.join(map(repr, unknown))}; "
             f"the table has {', '.join(map(repr, kinds))}"
         )
-    if setting == "image_column" and isinstance(value, str) and kinds[value] != "image":
+    role = _ROLE_OF[setting]
+    if empty:
+        return
+    wrong = [c for c in names if role not in ROLES.get(kinds[c], [])]
+    if wrong:
+        allowed = [c for c, kind in kinds.items() if role in ROLES.get(kind, [])]
+        what = ", ".join(f"{c!r} is a {kinds[c]} column" for c in wrong)
         raise InvalidSetting(
-            f"image_column: {value!r} is a {kinds[value]} column, not an image column"
+            f"{setting}: {what}, which cannot be {_USE[role]}; "
+            f"allowed: {', '.join(map(repr, allowed)) or 'none in this table'}"
+        )
+
+
+_ROLE_OF: dict[str, Role] = {"embedding": "embedding", "color_by": "color", "image_column": "image"}
+_USE = {
+    "embedding": "part of the embedding (numeric or embedding columns)",
+    "color": "a colour (categorical, numeric or short-text columns)",
+    "image": "shown on hover (image columns)",
+}
+
+
+def smart_defaults(table: Table, algorithm: str) -> dict[str, Any]:
+    """The settings a view of ``table`` starts from (and returns to while the user has not
+    chosen them): ``algorithm`` (the session's default), the default embedding, colour and image
+    columns."""
+    return {
+        "algorithm": algorithm,
+        "embedding": list(table.default_embedding_columns),
+        "color_by": table.default_color_column,
+        "image_column": table.default_image_column,
+    }
+
+
+def check_selection(indices: np.ndarray, n_rows: int) -> None:
+    """Raise InvalidSetting for a row index the table does not have."""
+    if indices.size and int(indices.max()) >= n_rows:
+        raise InvalidSetting(
+            f"selection: row {int(indices.max())} is out of range; the table has {n_rows} rows "
+            f"(0 to {n_rows - 1})"
         )

@@ -7,6 +7,7 @@ as raw bytes inside dict traits (one trait update per layout, so x and y never a
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,18 @@ from ..projection import ProjectionResult, param_schema, warm_up_in_background
 from ..session import LiveProjection, Settings, Status, session_for
 from ..session import status as st
 from ..session.debounce import Debounced
-from .encodings import color_encoding, column_infos, no_colors
-from .protocol import Layout
+from .encodings import LastEncoding, column_infos, no_colors
+from .outputs import Outputs
+from .protocol import Colors, Layout
 from .replies import reply
-from .settings import check_algorithm_params, check_columns, checked_algorithm
+from .settings import (
+    InvalidSetting,
+    check_algorithm_params,
+    check_columns,
+    check_selection,
+    checked_algorithm,
+    smart_defaults,
+)
 from .traits import IndexArray
 
 if TYPE_CHECKING:
@@ -33,9 +42,6 @@ if TYPE_CHECKING:
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
-#: A view whose outputs are all gone this long (cell re-run or cleared) stops and frees its work;
-#: the delay lets an output that is only re-attached (a moved cell) keep it.
-HIDE_DELAY_S = 2.0
 _ACCEPTED = ("algorithm", "params", "embedding", "color_by", "image_column", "selection")
 
 
@@ -109,21 +115,28 @@ class EmbeddingView(anywidget.AnyWidget):
         if unknown:
             raise TypeError(unknown_keywords("EmbeddingView", unknown, _ACCEPTED))
         session = session_for(table)
+        if os.environ.get("ANYWIDGET_HMR") != "1":
+            # anywidget ties every instance to the bundle's file watcher, which then holds it for
+            # good; without hot reload there is nothing to watch: give it the text instead
+            self._esm, self._css = str(type(self)._esm), str(type(self)._css)  # type: ignore[assignment]
         self.table = table
         self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
-        self._hide_timer = Debounced(self._hide, HIDE_DELAY_S)
-        self._outputs = 0  # frontend views showing this widget now
+        self._outputs = Outputs(on_hidden=self._hidden, on_shown=self._shown_again)
         self._started = False  # nothing is computed until shown or asked for a result
         self._params_unseen = False  # params validated but not yet observed
         self._seen_params: dict[str, Any] = {}
         self._params_for = ""  # the algorithm they were observed under
-        defaults = {
-            "algorithm": session.default_algorithm,
-            "embedding": list(table.default_embedding_columns),
-            "color_by": table.default_color_column,
-            "image_column": table.default_image_column,
-        }
-        super().__init__(**{**defaults, **settings})
+        self._colorings = LastEncoding()
+        # settings the user chose (given here, set from Python or in the widget): the others
+        # follow the table's smart defaults when its data changes (a table shown while empty)
+        self._chosen: set[str] = set()
+        self._defaulting = True  # (the defaults given to the constructor below)
+        super().__init__(**smart_defaults(table, session.default_algorithm))
+        self._defaulting = False
+        with self.hold_trait_notifications():  # checked together: params with their algorithm
+            for name, value in settings.items():
+                setattr(self, name, value)
+        self._chosen.update(settings)
         self._live = session.live(self)
         self._note_params(self.params)
         self._schema = param_schema()
@@ -176,14 +189,37 @@ class EmbeddingView(anywidget.AnyWidget):
             return
         if self.selection.size and int(self.selection.max()) >= len(self.table):
             self.selection = []
+        self._apply_defaults()
         self._sync_table()
         if self._started:
             self.live.refresh()
 
+    def _apply_defaults(self) -> None:
+        """Give every setting the user has not chosen the table's smart default (the algorithm
+        only while nothing was shown: a picture never changes algorithm under the user)."""
+        defaults = smart_defaults(self.table, self.live.session.default_algorithm)
+        if self.live.result is not None:
+            del defaults["algorithm"]
+        changes = {
+            k: v for k, v in defaults.items() if k not in self._chosen and getattr(self, k) != v
+        }
+        self._defaulting = True
+        try:
+            with self.hold_trait_notifications():
+                for name, value in changes.items():
+                    setattr(self, name, value)
+        finally:
+            self._defaulting = False
+
+    def _chose(self, name: str) -> None:
+        """The user set ``name`` (from Python or the controls): it no longer follows defaults."""
+        if not self._defaulting:
+            self._chosen.add(name)
+
     def close(self) -> None:
         """Close the widget: its job stops and it leaves the table's session (``table.view``
         then makes a new view)."""
-        for timer in (self.__dict__.get("_refresh_timer"), self.__dict__.get("_hide_timer")):
+        for timer in (self.__dict__.get("_refresh_timer"), self.__dict__.get("_outputs")):
             if timer is not None:  # (None when the constructor raised)
                 timer.cancel()
         if self._live is not None:
@@ -258,13 +294,23 @@ class EmbeddingView(anywidget.AnyWidget):
 
     @traitlets.validate("embedding", "color_by", "image_column")
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
-        value = proposal["value"]
+        value, name = proposal["value"], proposal["trait"].name
+        self._chose(name)
         if not self._from_frontend and value is not None:
-            check_columns(proposal["trait"].name, value, self.table.column_kinds)
+            check_columns(name, value, self.table.column_kinds, empty=len(self.table) == 0)
+            if name == "color_by":
+                self._encode_colors(value)  # e.g. too many categories: raise, change nothing
         return value
+
+    @traitlets.validate("selection")
+    def _check_selection(self, proposal: dict[str, Any]) -> Any:
+        if not self._from_frontend:
+            check_selection(proposal["value"], len(self.table))
+        return proposal["value"]
 
     @traitlets.validate("algorithm")
     def _check_algorithm(self, proposal: dict[str, Any]) -> str:
+        self._chose("algorithm")
         return checked_algorithm(proposal["value"])
 
     @traitlets.observe("algorithm")
@@ -298,23 +344,31 @@ class EmbeddingView(anywidget.AnyWidget):
             self._limits = self._live.session.limits(self.embedding)
             self._request()
 
-    @traitlets.observe("color_by")
-    def _on_color_by(self, change: dict[str, Any]) -> None:
-        if self._live is not None:
+    @traitlets.observe("color_by", "image_column")
+    def _on_column_choice(self, change: dict[str, Any]) -> None:
+        self._chose(change["name"])  # (also None: validators skip it)
+        if change["name"] == "color_by" and self._live is not None:
             self._update_colors()
 
     def _update_colors(self) -> None:
         try:
-            self._colors = dict(color_encoding(self.table, self.color_by))
+            self._colors = dict(self._encode_colors(self.color_by))
         except ValueError as error:
             self._colors = dict(no_colors())
             self.status = dict(st.failed(str(error)))
+
+    def _encode_colors(self, column: str | None) -> Colors:
+        """The colour encoding of ``column`` (kept: the validator and the observer share it)."""
+        try:
+            return self._colorings.encode(self.table, column)
+        except ValueError as error:
+            raise InvalidSetting(str(error)) from None
 
     # --- the frontend's messages --------------------------------------------------------------
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("type") == "output":
-            self._on_output(bool(content.get("shown")))
+            self._outputs.changed(bool(content.get("shown")))
             return
         if self._live is None:
             return
@@ -325,25 +379,22 @@ class EmbeddingView(anywidget.AnyWidget):
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None:
         """The projection on screen now: never blocks the kernel for one still computing."""
         live = self._live
-        frame = live.frame() if live is not None else None
+        try:
+            frame = live.frame() if live is not None else None
+        except RuntimeError:  # the table changed and its new rows are not projected (yet)
+            return None
         if live is None or live.result is None or frame is None:
             return None
         return live.result.algorithm, frame
 
-    def _on_output(self, shown: bool) -> None:
-        """A frontend view of this widget was rendered (``shown``) or disposed."""
-        self._outputs = max(0, self._outputs + (1 if shown else -1))
-        if self._outputs > 0:
-            self._hide_timer.cancel()
-            if self._live is not None and not self._live.shown:
-                self._live.show()
-                self._live.refresh()
-        else:
-            self._hide_timer.call()
+    def _shown_again(self) -> None:
+        if self._live is not None:
+            self._live.show()
+            self._live.refresh()
 
-    def _hide(self) -> None:
+    def _hidden(self) -> None:
         """Every output of this view is gone: stop its job and free its memory."""
-        if self._outputs > 0 or self._live is None:
+        if self._live is None:
             return
         self._live.hide()
         self._layout = {}
