@@ -2,14 +2,21 @@
 // is removed by dispose().
 
 import { type ParamControl, paramControl } from "./controls/params";
-import { algorithmPicker, colorPicker, embeddingPicker, imagePicker, type Picker } from "./controls/pickers";
+import {
+  algorithmPicker,
+  colorPicker,
+  embeddingPicker,
+  imagePicker,
+  type Picker,
+  scalePicker,
+} from "./controls/pickers";
 import { el } from "./dom";
 import { hiddenMask, Legend } from "./panels/legend";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
-import { interpolate, scaleValues } from "./plot/palette";
+import { drawablePositions, interpolate } from "./plot/palette";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
@@ -64,7 +71,7 @@ export class App {
     this.listen("change:_columns", () => this.buildPickers());
     this.listen("change:_schema", () => this.buildPickers());
     this.listen("change:_limits", () => this.applyLimits());
-    for (const name of ["algorithm", "embedding", "color_by", "image_column"] as const) {
+    for (const name of ["algorithm", "embedding", "color_by", "color_scale", "image_column"] as const) {
       this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
     }
     this.listen("change:algorithm", () => this.buildParams());
@@ -136,15 +143,33 @@ export class App {
       ],
       ["embedding", embeddingPicker(columns, m.get("embedding") ?? [], (v) => this.set("embedding", v))],
       ["color_by", colorPicker(columns, m.get("color_by"), (v) => this.set("color_by", v))],
+      ["color_scale", this.scalePicker()],
       ["image_column", imagePicker(columns, m.get("image_column"), (v) => this.set("image_column", v))],
     ]);
     this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
     this.buildParams();
   }
 
+  private scalePicker(): Picker {
+    const colors = this.model.get("_colors");
+    const scales = colors?.kind === "continuous" ? colors.scales : [];
+    return scalePicker(scales, this.model.get("color_scale") ?? "auto", (v) =>
+      this.set("color_scale", v as Traits["color_scale"]),
+    );
+  }
+
   private chooseAlgorithm(algorithm: string): void {
     // The kernel brings back this algorithm's last parameters and sends them here.
     this.set("algorithm", algorithm);
+  }
+
+  /** Swap one picker in place (the others, and an open list, stay). */
+  private replacePicker(name: string, picker: Picker): void {
+    const old = this.pickers.get(name);
+    if (!old) return;
+    old.element.replaceWith(picker.element);
+    old.dispose();
+    this.pickers.set(name, picker);
   }
 
   private buildParams(): void {
@@ -209,6 +234,7 @@ export class App {
 
   private showColors(colors: Colors): void {
     this.tooltip.clear();
+    this.replacePicker("color_scale", this.scalePicker());
     this.legend.show(colors);
     let encoding: PointColors;
     if (colors?.kind === "categorical") {
@@ -218,7 +244,7 @@ export class App {
       this.codes = null;
       encoding = {
         kind: "continuous",
-        values: scaleValues(toFloat32(colors.values), colors.min, colors.max),
+        values: drawablePositions(toFloat32(colors.positions)),
         palette: interpolate(colors.colormap, 256),
       };
     } else {

@@ -161,8 +161,9 @@ def test_colors_categorical_and_continuous(view: EmbeddingView) -> None:
     assert sum(colors["counts"]) == 120
     view.color_by = "score"
     assert view._colors["kind"] == "continuous"
-    values = np.frombuffer(view._colors["values"], dtype=np.float32)
-    assert values.min() == pytest.approx(view._colors["min"])
+    positions = np.frombuffer(view._colors["positions"], dtype=np.float32)
+    assert positions.min() == 0 and positions.max() == 1
+    assert view._colors["min"] == pytest.approx(view.table.get_column("score", "numpy").min())
     view.color_by = None
     assert view._colors["kind"] == "none"
 
@@ -176,9 +177,9 @@ def test_color_by_unknown_column_is_an_error_that_keeps_the_plot(view: Embedding
 
 def test_many_categories_are_lumped_into_other() -> None:
     frame = blobs(300)
-    frame["word"] = [f"w{i % 40}" for i in range(300)]
+    frame["word"] = [f"w{i % 45}" for i in range(300)]
     view = EmbeddingView(Table(dataframe=frame), algorithm="pca", color_by="word")
-    assert len(view._colors["categories"]) == 20
+    assert len(view._colors["categories"]) == 41
     assert view._colors["categories"][-1] == "(other)"
     assert sum(view._colors["counts"]) == 300
     view.close()

@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 Role = Literal["embedding", "color", "image"]
+Scale = Literal["linear", "log", "quantile"]
 
 
 class ColumnInfo(TypedDict):
@@ -68,14 +69,23 @@ class CategoricalColors(TypedDict):
     categories: list[str]
     counts: list[int]
     palette: list[str]
+    #: the categories merged into the last one, "(other)" (the most frequent first, capped)
+    other: list[str]
+    other_count: int
 
 
 class ContinuousColors(TypedDict):
     kind: Literal["continuous"]
     column: str
-    values: bytes
+    #: float32 positions on the colormap, 0 to 1 (NaN: missing)
+    positions: bytes
     min: float
     max: float
+    scale: Scale
+    #: the scales this column can take ("auto" first; "log" only for positive values)
+    scales: list[str]
+    #: (position, label) pairs for the colorbar
+    ticks: list[tuple[float, str]]
     colormap: list[str]
 
 

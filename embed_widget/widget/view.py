@@ -20,7 +20,7 @@ from ..projection import ProjectionResult, param_schema, warm_up_in_background
 from ..session import LiveProjection, Settings, Status, session_for
 from ..session import status as st
 from ..session.debounce import Debounced
-from .encodings import LastEncoding, column_infos, no_colors
+from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .outputs import Outputs
 from .protocol import Colors, Layout
 from .replies import reply
@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
-_ACCEPTED = ("algorithm", "params", "embedding", "color_by", "image_column", "selection")
+_ACCEPTED = (
+    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection"
+)  # fmt: skip
 
 
 class EmbeddingView(anywidget.AnyWidget):
@@ -79,6 +81,11 @@ class EmbeddingView(anywidget.AnyWidget):
 
     color_by = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     """Column colouring the points (categorical: palette and legend; numeric: colormap), or None."""
+
+    color_scale = traitlets.Enum(COLOR_SCALES, "auto").tag(sync=True)
+    """How a numeric colour column maps onto the colormap: ``"linear"``, ``"log"``,
+    ``"quantile"`` or ``"auto"`` (log or quantile for strongly skewed values; the colorbar says
+    which)."""
 
     image_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     """Image column shown in the hover tooltip, or None."""
@@ -302,6 +309,12 @@ class EmbeddingView(anywidget.AnyWidget):
                 self._encode_colors(value)  # e.g. too many categories: raise, change nothing
         return value
 
+    @traitlets.validate("color_scale")
+    def _check_scale(self, proposal: dict[str, Any]) -> Any:
+        if not self._from_frontend:
+            self._encode_colors(self.color_by, proposal["value"])  # e.g. log of negative values
+        return proposal["value"]
+
     @traitlets.validate("selection")
     def _check_selection(self, proposal: dict[str, Any]) -> Any:
         if not self._from_frontend:
@@ -344,10 +357,10 @@ class EmbeddingView(anywidget.AnyWidget):
             self._limits = self._live.session.limits(self.embedding)
             self._request()
 
-    @traitlets.observe("color_by", "image_column")
+    @traitlets.observe("color_by", "image_column", "color_scale")
     def _on_column_choice(self, change: dict[str, Any]) -> None:
         self._chose(change["name"])  # (also None: validators skip it)
-        if change["name"] == "color_by" and self._live is not None:
+        if change["name"] != "image_column" and self._live is not None:
             self._update_colors()
 
     def _update_colors(self) -> None:
@@ -357,10 +370,10 @@ class EmbeddingView(anywidget.AnyWidget):
             self._colors = dict(no_colors())
             self.status = dict(st.failed(str(error)))
 
-    def _encode_colors(self, column: str | None) -> Colors:
+    def _encode_colors(self, column: str | None, scale: str | None = None) -> Colors:
         """The colour encoding of ``column`` (kept: the validator and the observer share it)."""
         try:
-            return self._colorings.encode(self.table, column)
+            return self._colorings.encode(self.table, column, scale or self.color_scale)
         except ValueError as error:
             raise InvalidSetting(str(error)) from None
 

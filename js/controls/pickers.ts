@@ -134,3 +134,11 @@ export function embeddingPicker(
     },
   };
 }
+
+/** How a numeric colour maps onto the colormap; shown only while one colours the points. */
+export function scalePicker(scales: string[], value: string, commit: (v: string) => void): Picker {
+  const choices: [string, string][] = scales.map((s) => [s, s]);
+  const picker = selectPicker("color_scale", "scale", choices, value, (v) => v && commit(v));
+  picker.element.hidden = scales.length === 0;
+  return picker;
+}

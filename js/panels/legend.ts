@@ -1,29 +1,37 @@
-// The legend: categories with their counts (click hides, shift-click isolates) or a colorbar.
+// The legend: categories with their counts (click hides, shift-click isolates, "show all" brings
+// every one back) or a colorbar with the kernel's ticks and scale.
 
-import { formatNumber } from "../controls/params";
 import { el } from "../dom";
-import type { Colors } from "../protocol/model";
+import type { CategoricalColors, Colors, ContinuousColors } from "../protocol/model";
+
+/** Members of "(other)" named in its tooltip. */
+const OTHER_NAMED = 40;
 
 export class Legend {
   readonly element = el("div", "ew-legend");
   private hidden = new Set<number>();
   private items: HTMLElement[] = [];
+  private readonly showAll = el("button", "ew-legend-all", "show all");
 
-  constructor(private readonly onHiddenChange: (hidden: ReadonlySet<number>) => void) {}
+  constructor(private readonly onHiddenChange: (hidden: ReadonlySet<number>) => void) {
+    this.showAll.type = "button";
+    this.showAll.hidden = true;
+    this.showAll.addEventListener("click", () => this.setHidden(new Set()));
+  }
 
   show(colors: Colors): void {
     this.hidden.clear();
     this.items = [];
-    if (colors.kind === "categorical")
-      this.showCategories(colors.column, colors.categories, colors.counts, colors.palette);
-    else if (colors.kind === "continuous")
-      this.showColorbar(colors.column, colors.min, colors.max, colors.colormap);
+    this.showAll.hidden = true;
+    if (colors.kind === "categorical") this.showCategories(colors);
+    else if (colors.kind === "continuous") this.showColorbar(colors);
     else this.element.replaceChildren();
     this.element.hidden = colors.kind === "none";
   }
 
-  private showCategories(column: string, categories: string[], counts: number[], palette: string[]): void {
-    const title = el("div", "ew-legend-title", column);
+  private showCategories(colors: CategoricalColors): void {
+    const { categories, counts, palette } = colors;
+    const merged = colors.other_count ?? 0;
     this.items = categories.map((name, code) => {
       const item = el("button", "ew-legend-item");
       item.type = "button";
@@ -36,18 +44,30 @@ export class Legend {
         el("span", "ew-legend-label", name),
         el("span", "ew-legend-count", String(counts[code] ?? 0)),
       );
+      if (merged > 0 && code === categories.length - 1) item.title = otherTitle(colors.other, merged);
       item.addEventListener("click", (event) => this.toggle(code, event.shiftKey));
       return item;
     });
-    this.element.replaceChildren(title, ...this.items);
+    const parts: HTMLElement[] = [el("div", "ew-legend-title", colors.column), ...this.items];
+    if (merged > 0) {
+      const note = `${merged.toLocaleString()} rarer categories merged into “${categories.at(-1)}”`;
+      parts.push(el("div", "ew-legend-note", note));
+    }
+    this.element.replaceChildren(...parts, this.showAll);
   }
 
-  private showColorbar(column: string, min: number, max: number, colormap: string[]): void {
+  private showColorbar(colors: ContinuousColors): void {
     const bar = el("div", "ew-colorbar");
-    bar.style.background = `linear-gradient(to right, ${colormap.join(", ")})`;
+    bar.style.background = `linear-gradient(to right, ${colors.colormap.join(", ")})`;
     const ticks = el("div", "ew-colorbar-ticks");
-    ticks.append(el("span", undefined, formatNumber(min)), el("span", undefined, formatNumber(max)));
-    this.element.replaceChildren(el("div", "ew-legend-title", column), bar, ticks);
+    for (const [position, label] of colors.ticks) {
+      const tick = el("span", "ew-colorbar-tick", label);
+      tick.style.left = `${(100 * position).toFixed(2)}%`;
+      tick.dataset.position = String(position);
+      ticks.appendChild(tick);
+    }
+    const scale = el("div", "ew-legend-note ew-colorbar-scale", SCALE_TEXT[colors.scale] ?? colors.scale);
+    this.element.replaceChildren(el("div", "ew-legend-title", colors.column), bar, ticks, scale);
   }
 
   private toggle(code: number, isolate: boolean): void {
@@ -60,9 +80,27 @@ export class Legend {
     } else {
       this.hidden.add(code);
     }
-    for (const [i, item] of this.items.entries()) item.classList.toggle("ew-off", this.hidden.has(i));
-    this.onHiddenChange(this.hidden);
+    this.setHidden(this.hidden);
   }
+
+  private setHidden(hidden: Set<number>): void {
+    this.hidden = hidden;
+    for (const [i, item] of this.items.entries()) item.classList.toggle("ew-off", hidden.has(i));
+    this.showAll.hidden = hidden.size === 0;
+    this.onHiddenChange(hidden);
+  }
+}
+
+const SCALE_TEXT: Record<string, string> = {
+  linear: "linear scale",
+  log: "log scale (skewed values)",
+  quantile: "quantile scale: equal shares of points per colour",
+};
+
+function otherTitle(members: string[], merged: number): string {
+  const named = members.slice(0, OTHER_NAMED).join(", ");
+  const more = merged > OTHER_NAMED ? `, … and ${(merged - OTHER_NAMED).toLocaleString()} more` : "";
+  return `${merged.toLocaleString()} categories merged: ${named}${more}`;
 }
 
 /** 1 for every point whose category is hidden; null when nothing is hidden. */

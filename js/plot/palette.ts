@@ -28,13 +28,12 @@ export function interpolate(stops: readonly string[], count: number): string[] {
   return colors;
 }
 
-/** Map values into [0, 1] for the colormap; non-finite values go to 0. */
-export function scaleValues(values: Float32Array, min: number, max: number): Float32Array {
-  const span = max > min ? max - min : 1;
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - min) / span)) : 0;
+/** Positions on the colormap as the scatter draws them: non-finite (missing) go to 0. */
+export function drawablePositions(positions: Float32Array): Float32Array {
+  const out = new Float32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) {
+    const v = positions[i];
+    out[i] = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
   }
   return out;
 }

@@ -78,14 +78,24 @@ export interface CategoricalColors {
   counts: number[];
   /** One colour per category, in order. */
   palette: string[];
+  /** The categories merged into the last one, "(other)" (most frequent first, capped). */
+  other: string[];
+  /** How many were merged (0: no "(other)"). */
+  other_count: number;
 }
 
 export interface ContinuousColors {
   kind: "continuous";
   column: string;
-  values: DataView;
+  /** float32 positions on the colormap, 0 to 1 (NaN: missing). */
+  positions: DataView;
   min: number;
   max: number;
+  scale: "linear" | "log" | "quantile";
+  /** The scales this column can take ("auto" first; "log" only for positive values). */
+  scales: string[];
+  /** [position, label] pairs for the colorbar. */
+  ticks: [number, string][];
   /** Evenly spaced stops of the colormap, low to high. */
   colormap: string[];
 }
@@ -97,6 +107,7 @@ export interface Traits {
   params: Record<string, unknown>;
   embedding: string[];
   color_by: string | null;
+  color_scale: "auto" | "linear" | "log" | "quantile";
   image_column: string | null;
   selection: DataView;
   status: Status;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interpolate, scaleValues } from "../plot/palette";
+import { drawablePositions, interpolate } from "../plot/palette";
 
 const VIRIDIS = [
   "#440154",
@@ -23,8 +23,8 @@ describe("palette", () => {
     expect(interpolate(["#000000", "#ffffff"], 3)).toEqual(["#000000", "#808080", "#ffffff"]);
   });
 
-  it("scales values into [0, 1] and sends non-finite values to 0", () => {
-    const scaled = scaleValues(new Float32Array([10, 15, 20, 25, Number.NaN]), 10, 20);
-    expect(Array.from(scaled)).toEqual([0, 0.5, 1, 1, 0]);
+  it("keeps positions in [0, 1] and sends missing ones to 0", () => {
+    const drawn = drawablePositions(new Float32Array([0, 0.5, 1, 1.5, Number.NaN]));
+    expect(Array.from(drawn)).toEqual([0, 0.5, 1, 1, 0]);
   });
 });
