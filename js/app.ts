@@ -81,7 +81,10 @@ export class App {
       this.showSelection();
     });
     this.listen("change:status", () => this.showStatus());
-    this.listen("change:_layout", () => this.showLayout(this.model.get("_layout"), false));
+    this.listen("change:_layout", () => {
+      this.showLayout(this.model.get("_layout"), false);
+      this.showStatus(); // (a preview is named in the status)
+    });
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
     this.listen("change:selection", () => this.showSelection());
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
@@ -207,7 +210,9 @@ export class App {
   }
 
   private showStatus(): void {
-    this.statusBar.show(this.model.get("status") ?? {});
+    const layout = this.model.get("_layout");
+    const drawn = !layout?.coords ? "nothing" : layout.preview ? "preview" : "layout";
+    this.statusBar.show(this.model.get("status") ?? {}, drawn);
     this.describeParams();
   }
 

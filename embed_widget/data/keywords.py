@@ -16,3 +16,10 @@ def unknown_keywords(where: str, unknown: Mapping[str, object], accepted: Sequen
         f"{where}() got unknown keyword argument(s) {', '.join(parts)}; "
         f"accepted: {', '.join(accepted)}"
     )
+
+
+def reject_unknown(where: str, given: Mapping[str, object], accepted: Sequence[str]) -> None:
+    """Raise ``TypeError`` (see :func:`unknown_keywords`) for keywords not in ``accepted``."""
+    unknown = {k: v for k, v in given.items() if k not in accepted}
+    if unknown:
+        raise TypeError(unknown_keywords(where, unknown, accepted))

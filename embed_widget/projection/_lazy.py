@@ -21,6 +21,9 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
+#: Status phases while a job waits for umap: its import, or another thread's compilation.
+LOADING_UMAP = "loading UMAP (the first run on a machine compiles it: ~20 s)"
+COMPILING_UMAP = "waiting for UMAP's one-off compilation (the first run on a machine: ~20 s)"
 _lock = threading.Lock()
 #: Held around numba-compiled parallel calls (fuzzy graph, NN-descent, layout epochs): numba's
 #: fallback "workqueue" threading layer aborts the process when two threads launch parallel
@@ -86,19 +89,26 @@ class _Import:
             self.error = error
 
 
-def wait_for_import(importer: Callable[[], ModuleType], check: Callable[[], None]) -> None:
+def wait_for_import(
+    importer: Callable[[], ModuleType],
+    check: Callable[[], None],
+    announce: Callable[[], None] | None = None,
+) -> None:
     """Run ``importer`` once, in its own thread, and wait for it while calling ``check``.
 
     An import cannot be interrupted (``import umap``: ~0.7 s, ~14 s in a machine's first kernel).
     Waiting for it here instead of importing on the engine's worker lets a superseded job give
     up the worker at once (``check`` raises Cancelled), so e.g. a switch to PCA answers while
     umap still loads. An import error is raised to every job that waited for that attempt; the
-    next call tries again.
+    next call tries again. ``announce`` is called once if the import is not done yet (the
+    status then says why nothing moves).
     """
     with _imports_lock:
         job = _imports.get(importer.__name__)
         if job is None or (job.error is not None and not job.thread.is_alive()):
             job = _imports[importer.__name__] = _Import(importer)
+    if job.thread.is_alive() and announce is not None:
+        announce()
     while job.thread.is_alive():
         check()
         job.thread.join(_POLL_S)
@@ -107,11 +117,17 @@ def wait_for_import(importer: Callable[[], ModuleType], check: Callable[[], None
 
 
 @contextlib.contextmanager
-def numba_section(check: Callable[[], None]) -> Iterator[None]:
+def numba_section(
+    check: Callable[[], None], announce: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold :data:`NUMBA_LOCK`, calling ``check`` while another thread holds it (e.g. the
-    warm-up compiling umap), so a superseded job does not queue behind it."""
-    while not NUMBA_LOCK.acquire(timeout=_POLL_S):
-        check()
+    warm-up compiling umap), so a superseded job does not queue behind it; ``announce`` is
+    called once if it has to wait."""
+    if not NUMBA_LOCK.acquire(blocking=False):
+        if announce is not None:
+            announce()
+        while not NUMBA_LOCK.acquire(timeout=_POLL_S):
+            check()
     try:
         yield
     finally:

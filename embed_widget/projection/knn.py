@@ -91,17 +91,23 @@ def _exact(
 
 
 def _nndescent(x: np.ndarray, k: int, metric: str, rep: Reporter) -> tuple[np.ndarray, np.ndarray]:
-    from ._lazy import import_umap, numba_section, wait_for_import
+    from ._lazy import (
+        COMPILING_UMAP,
+        LOADING_UMAP,
+        import_umap,
+        numba_section,
+        wait_for_import,
+    )
 
     # numba's cache defaults (set while umap is imported) must be in place before pynndescent
-    wait_for_import(import_umap, rep.check)
+    wait_for_import(import_umap, rep.check, rep.announcer(LOADING_UMAP))
     from pynndescent import NNDescent
 
     n = x.shape[0]
     # umap-learn's own settings for NN-descent (umap_.nearest_neighbors)
     n_trees = min(64, 5 + round(n**0.5 / 20.0))
     n_iters = max(5, round(np.log2(n)))
-    with numba_section(rep.check):
+    with numba_section(rep.check, rep.announcer(COMPILING_UMAP)):
         index = NNDescent(
             x, n_neighbors=k, metric=metric, n_trees=n_trees, n_iters=n_iters,
             max_candidates=60, random_state=0, low_memory=True, compressed=True,

@@ -117,7 +117,7 @@ def run(
     if cache.get(Slot.PCA, "axes") is not None:
         rep.reused.append("decomposition")
     else:
-        rep.progress(0.0, "PCA", force=True)
+        rep.progress(0.0, "principal components", force=True)
     dec = decomposition(cache, matrix)
     coords = scores(cache, matrix, dec, [params["x_component"] - 1, params["y_component"] - 1])
     rep.timed("pca", time.perf_counter() - t0)

@@ -73,6 +73,7 @@ class Reporter:
         self._on_frame = on_frame
         self._should_stop = should_stop
         self._last_progress = -1.0
+        self._fraction = 0.0
         self._last_frame = -1.0
         self.timings: dict[str, float] = {}
         self.reused: list[str] = []  # stages served from the cache, for ``info["reused"]``
@@ -90,6 +91,7 @@ class Reporter:
     def progress(self, fraction: float, phase: str, *, force: bool = False) -> None:
         """Report progress (throttled unless ``force``) and check for cancellation."""
         self.check()
+        self._fraction = float(fraction)
         if self._on_progress is None:
             return
         now = time.perf_counter()
@@ -105,6 +107,11 @@ class Reporter:
         if force or now - self._last_frame >= frame_interval(len(coords)):
             self._last_frame = now
             self._on_frame(as_coords(coords))
+
+    def announcer(self, phase: str) -> Callable[[], None]:
+        """A callback that reports ``phase`` at the current progress (for waits that cannot
+        report progress themselves: an import, another thread's compilation)."""
+        return lambda: self.progress(self._fraction, phase, force=True)
 
     def continue_from_previous(self) -> None:
         """The layout starts from the last one returned (``start="previous"``)."""

@@ -65,15 +65,14 @@ def _pca_dims(default: int | None) -> ParamSpec:
         "pca_dims", "PCA pre-reduction", "int", default,
         "Reduce the embedding to this many principal components first (only when it has more "
         "dimensions). Faster, and often removes noise.",
-        min=2, max=256, step=1, nullable="off",
+        min=2, max=256, step=1, nullable="all dimensions",
     )  # fmt: skip
 
 
-def _seed() -> ParamSpec:
+def _seed(random_note: str) -> ParamSpec:
     return ParamSpec(
         "random_state", "random seed", "int", 42,
-        "Same seed and settings give the same picture. 'random' lets UMAP use all cores "
-        "(non-deterministic).",
+        f"Same seed and settings give the same picture. {random_note}",
         min=0, max=SEED_MAX, step=1, nullable="random",
     )  # fmt: skip
 
@@ -105,7 +104,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("n_epochs", "epochs", "int", None,
                   "Layout optimisation steps; auto is 500 up to 10,000 rows, 200 above.",
                   min=50, max=1000, step=10, nullable="auto"),
-        _seed(),
+        _seed("'random' lets UMAP use all cores (a new picture each time)."),
         _pca_dims(None),
         ParamSpec("start", "start from", "choice", "spectral",
                   "spectral: a fresh layout, fully set by the settings and seed. previous: "
@@ -127,7 +126,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
                   "How strongly clusters are pulled together during the first 250 iterations.",
                   min=4.0, max=32.0, step=0.5),
         _metric("Distance between embedding vectors used for the affinities."),
-        _seed(),
+        _seed("'random' gives a new picture each time."),
         _pca_dims(50),
         ParamSpec("start", "start from", "choice", "pca",
                   "pca: a fresh layout from the principal components, fully set by the settings "
@@ -196,8 +195,10 @@ def data_limits(n_rows: int, n_dims: int | None) -> dict[str, Any]:
 
 def _data_max(algo: str, name: str, n_rows: int | None, n_dims: int | None) -> float | None:
     """The largest value the data allows for a parameter, or None when the data sets no limit."""
-    if name in ("x_component", "y_component") and n_dims is not None:
-        return _n_components(n_rows if n_rows is not None else n_dims, n_dims)
+    if name in ("x_component", "y_component") and (n_dims is not None or n_rows is not None):
+        rows = n_rows if n_rows is not None else n_dims
+        assert rows is not None
+        return _n_components(rows, n_dims if n_dims is not None else rows)
     if name == "n_neighbors" and n_rows is not None:
         return n_rows - 1
     if name == "perplexity" and n_rows is not None:

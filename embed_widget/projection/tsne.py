@@ -169,7 +169,7 @@ def run(
     """t-SNE coordinates for validated ``params``; streams frames through ``rep``."""
     from ._lazy import import_opentsne, wait_for_import
 
-    wait_for_import(import_opentsne, rep.check)
+    wait_for_import(import_opentsne, rep.check, rep.announcer("loading openTSNE"))
     from openTSNE.affinity import Affinities
 
     metric, source = params["metric"], ("pca_dims", params["pca_dims"])

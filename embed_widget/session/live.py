@@ -30,7 +30,9 @@ class Listener(Protocol):
 
     def show_status(self, status: st.Status) -> None: ...
 
-    def show_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None: ...
+    def show_layout(
+        self, coords: np.ndarray, *, final: bool, seq: int, preview: bool = False
+    ) -> None: ...
 
     def data_changed(self) -> None: ...
 
@@ -238,4 +240,4 @@ class LiveProjection:
         with self._lock:
             if not self._drawn:
                 self._drawn = True
-                self._listener.show_layout(coords, final=False, seq=self._seq)
+                self._listener.show_layout(coords, final=False, seq=self._seq, preview=True)

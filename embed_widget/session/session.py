@@ -88,6 +88,10 @@ class ProjectionSession:
 
     def matrix(self, embedding: Sequence[str]) -> np.ndarray:
         """The embedding matrix (built once per data version and column choice, then shared)."""
+        if len(self.table) == 0:
+            raise ValueError(
+                f"the table has 0 rows (columns {self.table.columns}): add rows to see a projection"
+            )
         if not embedding:
             raise ValueError("no embedding columns chosen: pick an embedding or numeric columns")
         key = self.key(embedding)

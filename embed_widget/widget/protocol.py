@@ -54,6 +54,8 @@ class Layout(TypedDict):
     final: bool
     seq: int
     n: int
+    #: a PCA preview shown while UMAP / t-SNE start (not the request's own layout)
+    preview: bool
 
 
 class NoColors(TypedDict):

@@ -15,11 +15,12 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..data import unknown_keywords
+from ..data import reject_unknown
 from ..projection import ProjectionResult, param_schema, warm_up_in_background
 from ..session import LiveProjection, Settings, Status, session_for
 from ..session import status as st
 from ..session.debounce import Debounced
+from .choices import Choices
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .outputs import Outputs
 from .protocol import Colors, Layout
@@ -118,9 +119,7 @@ class EmbeddingView(anywidget.AnyWidget):
     _live: LiveProjection | None = None
 
     def __init__(self, table: Table, **settings: Any) -> None:
-        unknown = {k: v for k, v in settings.items() if k not in _ACCEPTED}
-        if unknown:
-            raise TypeError(unknown_keywords("EmbeddingView", unknown, _ACCEPTED))
+        reject_unknown("EmbeddingView", settings, _ACCEPTED)
         session = session_for(table)
         if os.environ.get("ANYWIDGET_HMR") != "1":
             # anywidget ties every instance to the bundle's file watcher, which then holds it for
@@ -130,20 +129,14 @@ class EmbeddingView(anywidget.AnyWidget):
         self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
         self._outputs = Outputs(on_hidden=self._hidden, on_shown=self._shown_again)
         self._started = False  # nothing is computed until shown or asked for a result
-        self._params_unseen = False  # params validated but not yet observed
-        self._seen_params: dict[str, Any] = {}
-        self._params_for = ""  # the algorithm they were observed under
+        self._choices = Choices()
         self._colorings = LastEncoding()
-        # settings the user chose (given here, set from Python or in the widget): the others
-        # follow the table's smart defaults when its data changes (a table shown while empty)
-        self._chosen: set[str] = set()
-        self._defaulting = True  # (the defaults given to the constructor below)
-        super().__init__(**smart_defaults(table, session.default_algorithm))
-        self._defaulting = False
+        with self._choices.defaulting():
+            super().__init__(**smart_defaults(table, session.default_algorithm))
         with self.hold_trait_notifications():  # checked together: params with their algorithm
             for name, value in settings.items():
                 setattr(self, name, value)
-        self._chosen.update(settings)
+        self._choices.chosen.update(settings)
         self._live = session.live(self)
         self._note_params(self.params)
         self._schema = param_schema()
@@ -207,21 +200,10 @@ class EmbeddingView(anywidget.AnyWidget):
         defaults = smart_defaults(self.table, self.live.session.default_algorithm)
         if self.live.result is not None:
             del defaults["algorithm"]
-        changes = {
-            k: v for k, v in defaults.items() if k not in self._chosen and getattr(self, k) != v
-        }
-        self._defaulting = True
-        try:
-            with self.hold_trait_notifications():
-                for name, value in changes.items():
-                    setattr(self, name, value)
-        finally:
-            self._defaulting = False
-
-    def _chose(self, name: str) -> None:
-        """The user set ``name`` (from Python or the controls): it no longer follows defaults."""
-        if not self._defaulting:
-            self._chosen.add(name)
+        changes = self._choices.unchosen(defaults, {k: getattr(self, k) for k in defaults})
+        with self._choices.defaulting(), self.hold_trait_notifications():
+            for name, value in changes.items():
+                setattr(self, name, value)
 
     def close(self) -> None:
         """Close the widget: its job stops and it leaves the table's session (``table.view``
@@ -248,9 +230,14 @@ class EmbeddingView(anywidget.AnyWidget):
     def show_status(self, status: Status) -> None:
         self.status = dict(status)
 
-    def show_layout(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+    def show_layout(
+        self, coords: np.ndarray, *, final: bool, seq: int, preview: bool = False
+    ) -> None:
         coords = np.ascontiguousarray(coords, dtype=np.float32)
-        layout: Layout = {"coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords)}
+        layout: Layout = {
+            "coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords),
+            "preview": preview,
+        }  # fmt: skip
         self._layout = dict(layout)
 
     def data_changed(self) -> None:
@@ -295,14 +282,13 @@ class EmbeddingView(anywidget.AnyWidget):
         value = dict(proposal["value"])
         if not self._from_frontend:
             check_algorithm_params(self.algorithm, value)
-        if value != self._seen_params:
-            self._params_unseen = True  # until _on_params sees them
+        self._choices.params_validated(value)
         return value
 
     @traitlets.validate("embedding", "color_by", "image_column")
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
         value, name = proposal["value"], proposal["trait"].name
-        self._chose(name)
+        self._choices.chose(name)
         if not self._from_frontend and value is not None:
             check_columns(name, value, self.table.column_kinds, empty=len(self.table) == 0)
             if name == "color_by":
@@ -323,7 +309,7 @@ class EmbeddingView(anywidget.AnyWidget):
 
     @traitlets.validate("algorithm")
     def _check_algorithm(self, proposal: dict[str, Any]) -> str:
-        self._chose("algorithm")
+        self._choices.chose("algorithm")
         return checked_algorithm(proposal["value"])
 
     @traitlets.observe("algorithm")
@@ -333,7 +319,7 @@ class EmbeddingView(anywidget.AnyWidget):
         # Params set together with the algorithm (hold_trait_notifications, or one message from
         # the controls) are the new algorithm's: validated but not yet observed, or observed
         # under it already. Else the parameters last used with the algorithm come back.
-        together = self._params_unseen or self._params_for == change["new"]
+        together = self._choices.params_came_with(change["new"])
         params = self._live.set_algorithm(change["new"], self.params if together else None)
         if params != self.params:
             self.params = params  # (observed: requests)
@@ -346,8 +332,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._request()
 
     def _note_params(self, params: dict[str, Any]) -> None:
-        self._params_unseen = False
-        self._seen_params, self._params_for = dict(params), self.algorithm
+        self._choices.params_seen(params, self.algorithm)
         if self._live is not None:
             self._live.remember(self.algorithm, params)
 
@@ -359,7 +344,7 @@ class EmbeddingView(anywidget.AnyWidget):
 
     @traitlets.observe("color_by", "image_column", "color_scale")
     def _on_column_choice(self, change: dict[str, Any]) -> None:
-        self._chose(change["name"])  # (also None: validators skip it)
+        self._choices.chose(change["name"])  # (also None: validators skip it)
         if change["name"] != "image_column" and self._live is not None:
             self._update_colors()
 

@@ -18,12 +18,13 @@ export class StatusBar {
     this.show({});
   }
 
-  show(status: Status): void {
+  /** `drawn`: what the plot shows now (nothing, a PCA preview, or a layout of a request). */
+  show(status: Status, drawn: Drawn = "layout"): void {
     const running = status.state === "running";
     this.bar.hidden = !running;
     this.fill.style.width = `${Math.round(100 * Math.min(1, Math.max(0, status.progress ?? 0)))}%`;
     this.bar.setAttribute("aria-valuenow", String(status.progress ?? 0));
-    this.text.textContent = statusText(status);
+    this.text.textContent = statusText(status, drawn);
     this.error.hidden = status.state !== "error";
     this.error.textContent = status.state === "error" ? (status.message ?? "error") : "";
     const notices = status.notices ?? [];
@@ -32,15 +33,24 @@ export class StatusBar {
   }
 }
 
-export function statusText(status: Status): string {
-  const name = (status.algorithm ?? "").toUpperCase().replace("TSNE", "t-SNE");
+export type Drawn = "nothing" | "preview" | "layout";
+
+const NAMES: Record<string, string> = { pca: "PCA", umap: "UMAP", tsne: "t-SNE" };
+
+export function statusText(status: Status, drawn: Drawn = "layout"): string {
+  const name = NAMES[status.algorithm ?? ""] ?? status.algorithm ?? "";
   switch (status.state) {
-    case "running":
-      return `${name} · ${status.phase ?? "computing"} · ${Math.round(100 * (status.progress ?? 0))}%`;
+    case "running": {
+      const preview = drawn === "preview" ? " · showing a PCA preview" : "";
+      return `${name} · ${status.phase ?? "computing"} · ${Math.round(100 * (status.progress ?? 0))}%${preview}`;
+    }
     case "done":
+      if (status.info?.cached === true) return `${name} · cached`;
       return `${name} · ${status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done"}`;
     case "error":
-      return "previous view kept";
+      return drawn === "nothing" ? "nothing to show yet" : "previous view kept";
+    case "idle":
+      return status.message ?? "";
     default:
       return "";
   }

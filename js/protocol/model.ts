@@ -62,6 +62,8 @@ export interface Layout {
   final?: boolean;
   seq?: number;
   n?: number;
+  /** A PCA preview shown while UMAP / t-SNE start (not the request's own layout). */
+  preview?: boolean;
 }
 
 export interface NoColors {

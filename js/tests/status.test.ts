@@ -1,0 +1,37 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from "vitest";
+import { StatusBar, statusText } from "../panels/status";
+
+describe("status text", () => {
+  it("names the algorithm and phase once, and the preview while it shows", () => {
+    const running = {
+      state: "running" as const,
+      algorithm: "pca",
+      phase: "principal components",
+      progress: 0,
+    };
+    expect(statusText(running)).toBe("PCA · principal components · 0%");
+    const umap = { state: "running" as const, algorithm: "umap", phase: "loading UMAP", progress: 0.02 };
+    expect(statusText(umap, "preview")).toBe("UMAP · loading UMAP · 2% · showing a PCA preview");
+  });
+
+  it("says 'cached' for a result served from the cache, seconds otherwise", () => {
+    expect(statusText({ state: "done", algorithm: "tsne", seconds: 0.001, info: { cached: true } })).toBe(
+      "t-SNE · cached",
+    );
+    expect(statusText({ state: "done", algorithm: "umap", seconds: 2.5, info: { cached: false } })).toBe(
+      "UMAP · 2.50 s",
+    );
+  });
+
+  it("keeps the previous view only when there is one", () => {
+    expect(statusText({ state: "error", message: "NaN in row 3" }, "layout")).toBe("previous view kept");
+    expect(statusText({ state: "error", message: "the table has 0 rows" }, "nothing")).toBe(
+      "nothing to show yet",
+    );
+    const bar = new StatusBar();
+    bar.show({ state: "error", message: "<b>bad</b>" }, "nothing");
+    expect(bar.element.querySelector("b")).toBeNull();
+    expect(bar.element.textContent).toContain("<b>bad</b>");
+  });
+});
