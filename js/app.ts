@@ -18,6 +18,8 @@ import { Tooltip } from "./panels/tooltip";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { drawablePositions, interpolate } from "./plot/palette";
 import { type PointColors, Scatter } from "./plot/scatter";
+import { themeBackground, watchTheme } from "./plot/theme";
+import { WheelGate } from "./plot/wheel";
 import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
 import type { Colors, Layout, Model, Traits } from "./protocol/model";
@@ -40,6 +42,7 @@ export class App {
   private lastSeq = -1;
   private layoutsDrawn = 0;
   private cleanups: (() => void)[] = [];
+  private readonly wheel: WheelGate;
 
   constructor(private readonly model: Model) {
     this.legend = new Legend((hidden) =>
@@ -62,6 +65,7 @@ export class App {
       onSelect: (indices) => this.select(indices),
     });
     this.plotBox.appendChild(this.tooltip.element);
+    this.wheel = new WheelGate(this.plotBox);
   }
 
   /** Wire the model to the parts and draw the current state; call once. */
@@ -96,6 +100,9 @@ export class App {
     });
     resize.observe(this.plotBox);
     this.cleanups.push(() => resize.disconnect());
+    const background = () => this.scatter.setBackground(themeBackground(this.root));
+    this.cleanups.push(watchTheme(background), () => this.wheel.dispose());
+    requestAnimationFrame(background); // once the root is in the page and styled
 
     this.buildPickers();
     this.showStatus();

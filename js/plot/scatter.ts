@@ -77,6 +77,8 @@ function releaseRenderer(user: object): void {
 }
 
 export const BACKGROUND = "#ffffff";
+/** The plot never zooms out past a quarter of the fitted view. */
+export const MIN_SCALE = 0.25;
 export const TRANSITION_MS = 700;
 /** A press that moved further than this (CSS px) before its release is a drag, not a click. */
 const DRAG_PX = 4;
@@ -118,6 +120,11 @@ export class Scatter {
       deselectOnDblClick: false,
     });
     this.setLassoMode(false);
+    const camera = this.plot.get("camera") as unknown as { setScaleBounds?: (b: number[][]) => void };
+    camera.setScaleBounds?.([
+      [MIN_SCALE, Number.POSITIVE_INFINITY],
+      [MIN_SCALE, Number.POSITIVE_INFINITY],
+    ]);
     // regl-scatterplot reads a press released within 2 px of where it began as a click, even after
     // a whole lasso drawn in between: a lasso closed at its start would then select the one point
     // under the cursor instead. A press that travelled is a drag, never a click.
@@ -196,6 +203,11 @@ export class Scatter {
     if (width <= 0 || height <= 0) return;
     resizeRenderer(this, width, height); // first, so the next frame is not cut to the old size
     void this.plot.set({ width, height });
+  }
+
+  /** The colour behind the points (the notebook theme's background). */
+  setBackground(color: string): void {
+    void this.plot.set({ backgroundColor: color } as Record<string, unknown>);
   }
 
   toDataURL(): string {

@@ -15,7 +15,7 @@ const fake = vi.hoisted(() => {
       this.isDestroyed = true;
     }
   }
-  return { Renderer, renderers: [] as Renderer[] };
+  return { Renderer, renderers: [] as Renderer[], scaleBounds: [] as number[][][] };
 });
 
 vi.mock("regl-scatterplot", () => ({
@@ -25,7 +25,12 @@ vi.mock("regl-scatterplot", () => ({
     fake.renderers.push(renderer);
     return renderer;
   },
-  default: () => ({ set: async () => {}, subscribe: () => {}, destroy: () => {} }),
+  default: () => ({
+    set: async () => {},
+    subscribe: () => {},
+    destroy: () => {},
+    get: () => ({ setScaleBounds: (bounds: number[][]) => fake.scaleBounds.push(bounds) }),
+  }),
 }));
 
 const { Scatter } = await import("../plot/scatter");
@@ -64,5 +69,16 @@ describe("shared renderer", () => {
     const { canvas } = fake.renderers[0];
     expect([canvas.width, canvas.height]).toEqual([759, 462]);
     plot.destroy();
+  });
+});
+
+describe("zoom limits", () => {
+  it("never zooms out past a quarter of the fitted view", () => {
+    const scatter = new Scatter(box(400, 300), events);
+    expect(fake.scaleBounds.at(-1)).toEqual([
+      [0.25, Number.POSITIVE_INFINITY],
+      [0.25, Number.POSITIVE_INFINITY],
+    ]);
+    scatter.destroy();
   });
 });
