@@ -387,6 +387,9 @@ class Bench:
                 x, y = page.evaluate(CANVAS_CENTRE_JS)
                 hover(page, x, y)
                 animation_frames(page, 2)
+                # Ctrl held for both widgets: embed_widget's wheel zooms only then (or once the
+                # plot was clicked); the wheel otherwise scrolls the notebook
+                page.keyboard.down("Control")
                 for i in range(self.zoom_steps):
                     k = page.evaluate("() => window.__bench.draws.length")
                     dy = -120 if i < self.zoom_steps // 2 else 120
@@ -407,6 +410,7 @@ class Bench:
                             }"""
                         )
                     )
+                page.keyboard.up("Control")
                 steps = [s for s in steps if s is not None]
                 zoom_ms = statistics.median(steps) if steps else None
             run = Run(

@@ -48,6 +48,7 @@ def test_a_wait_for_another_threads_compilation_is_announced() -> None:
     with numba_section(lambda: None, lambda: said.append("free")):
         pass
     assert said == []
+
     def enter() -> None:
         with numba_section(lambda: None, lambda: said.append("busy")):
             said.append("entered")
