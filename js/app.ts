@@ -15,6 +15,7 @@ import { hiddenMask, Legend } from "./panels/legend";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
+import { caption, composePng, EXPORT_SCALE } from "./plot/export";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { drawablePositions, interpolate } from "./plot/palette";
 import { type PointColors, Scatter } from "./plot/scatter";
@@ -296,6 +297,21 @@ export class App {
     }
   }
 
+  private async savePng(): Promise<void> {
+    const style = getComputedStyle(this.root);
+    const theme = {
+      background: themeBackground(this.root),
+      foreground: style.getPropertyValue("--ew-fg").trim() || "#1f2933",
+      muted: style.getPropertyValue("--ew-muted").trim() || "#5f6b7a",
+      font: style.fontFamily || "sans-serif",
+    };
+    const points = this.scatter.current?.x.length ?? 0;
+    const text = caption(this.model.get("status") ?? {}, points);
+    const plot = await this.scatter.exportImage(EXPORT_SCALE);
+    const canvas = composePng(plot, this.model.get("_colors"), text, theme);
+    download(canvas.toDataURL("image/png"), "embedding.png", false);
+  }
+
   private actions(): HTMLElement {
     const bar = el("div", "ew-actions");
     const button = (name: string, text: string, title: string, onClick: (b: HTMLButtonElement) => void) => {
@@ -316,9 +332,7 @@ export class App {
       this.select([]);
     });
     button("csv", "CSV", "download x, y and the table's columns", () => this.send({ type: "csv" }));
-    button("png", "PNG", "save the plot as a picture", () =>
-      download(this.scatter.toDataURL(), "embedding.png", false),
-    );
+    button("png", "PNG", "save the plot at 2x, with its legend and a caption", () => void this.savePng());
     return bar;
   }
 }

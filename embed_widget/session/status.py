@@ -23,6 +23,7 @@ class Status(TypedDict, total=False):
     notices: list[str]
     info: dict[str, Any]
     algorithm: str
+    params: dict[str, Any]
     seq: int
     seconds: float
 
@@ -58,6 +59,7 @@ def done(result: ProjectionResult, seq: int) -> Status:
         "notices": list(result.notices),
         "info": result.info,
         "algorithm": result.algorithm,
+        "params": dict(result.params),
         "seconds": result.seconds,
         "seq": seq,
     }

@@ -214,6 +214,11 @@ export class Scatter {
     return this.canvas.toDataURL("image/png");
   }
 
+  /** The plot drawn again at `scale` times its size (points scaled too). */
+  exportImage(scale: number): Promise<ImageData> {
+    return this.plot.export({ scale, antiAliasing: 1 }) as Promise<ImageData>;
+  }
+
   destroy(): void {
     window.removeEventListener("mousemove", this.onMove);
     this.plot.destroy();

@@ -52,6 +52,8 @@ export interface Status {
   notices?: string[];
   info?: Record<string, unknown>;
   algorithm?: string;
+  /** Every parameter of the finished projection (defaults filled, clamped to the data). */
+  params?: Record<string, unknown>;
   seq?: number;
   seconds?: number;
 }

@@ -302,8 +302,20 @@ def test_csv_and_png_download(open_notebook: OpenNotebookFn) -> None:
 
     with nb.page.expect_download(timeout=20_000) as info:
         view.at(".ew-png").first.click()
-    png = Image.open(io.BytesIO(info.value.path().read_bytes())).convert("RGBA")
-    assert count_non_background(np.asarray(png)) > 20_000
+    png = np.asarray(Image.open(io.BytesIO(info.value.path().read_bytes())).convert("RGBA"))
+    canvas = view.at(".ew-canvas canvas").first.bounding_box()
+    assert canvas is not None
+    height, width = png.shape[:2]
+    assert abs(height - (2 * canvas["height"] + 48)) <= 4  # 2x, with a caption below
+    assert width > 2 * canvas["width"] + 300  # and the legend beside it
+    assert (png[:4, :4] == [255, 255, 255, 255]).all()  # the theme's background, not transparent
+    assert count_non_background(png[:, : int(2 * canvas["width"])]) > 40_000
+    legend = png[: height - 48, int(2 * canvas["width"]) :, :3].reshape(-1, 3)
+    palette = nb.eval_in_kernel("t.view._colors['palette']")
+    for colour in palette:  # every class's swatch is drawn in the legend
+        rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(legend - rgb).max(axis=1) < 12).sum() > 30, colour
+    assert count_non_background(png[height - 40 :]) > 200  # the caption
 
 
 # -- 6. a million points ---------------------------------------------------------------------
