@@ -9,6 +9,7 @@ import {
   imagePicker,
   type Picker,
   scalePicker,
+  selectionColumnPicker,
 } from "./controls/pickers";
 import { el } from "./dom";
 import { hiddenMask, Legend } from "./panels/legend";
@@ -76,11 +77,20 @@ export class App {
     this.listen("change:_columns", () => this.buildPickers());
     this.listen("change:_schema", () => this.buildPickers());
     this.listen("change:_limits", () => this.applyLimits());
-    for (const name of ["algorithm", "embedding", "color_by", "color_scale", "image_column"] as const) {
+    const pickers = [
+      "algorithm",
+      "embedding",
+      "color_by",
+      "color_scale",
+      "image_column",
+      "selection_column",
+    ] as const;
+    for (const name of pickers) {
       this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
     }
     this.listen("change:algorithm", () => this.buildParams());
     this.listen("change:params", () => this.showParams());
+    this.listen("change:selection_column", () => this.showSelection());
     this.listen("change:image_column", () => {
       this.tooltip.clear();
       this.showSelection();
@@ -157,7 +167,12 @@ export class App {
       ["color_scale", this.scalePicker()],
       ["image_column", imagePicker(columns, m.get("image_column"), (v) => this.set("image_column", v))],
     ]);
+    const listed = selectionColumnPicker(columns, m.get("selection_column"), (v) =>
+      this.set("selection_column", v),
+    );
     this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
+    this.pickers.set("selection_column", listed);
+    this.selectionList.setPicker(listed.element);
     this.buildParams();
   }
 

@@ -104,3 +104,21 @@ def test_columns_named_x_and_y_are_kept_renamed() -> None:
     assert list(projection.columns) == ["x", "y", "x_column", "y_column"]
     assert projection["x_column"].tolist() == list(range(30))  # the user's values, not dropped
     assert projection.attrs["renamed"] == {"x": "x_column", "y": "y_column"}
+
+
+def test_the_selection_list_shows_the_first_text_column_or_the_chosen_one() -> None:
+    frame = blobs(120)
+    frame["sentence"] = [f"sentence number {i} of a free text column" for i in range(120)]
+    view = Table(dataframe=frame).view
+    assert view.selection_column == "sentence"  # the first text column, not the colour column
+    sent: list[dict] = []
+    view.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    view.selection = [3, 5]
+    view._on_message(view, {"type": "rows", "request": 1}, [])
+    assert [r["label"] for r in sent[-1]["rows"]] == [frame["sentence"][3], frame["sentence"][5]]
+    view.selection_column = "score"
+    view._on_message(view, {"type": "rows", "request": 2}, [])
+    assert sent[-1]["rows"][0]["label"] == f"{frame['score'][3]:.4g}"
+    with pytest.raises(InvalidSetting, match="no column named 'zz'"):
+        view.selection_column = "zz"
+    assert Table(dataframe=blobs(20)).view.selection_column == "label"  # no text: the colour

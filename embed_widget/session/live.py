@@ -166,6 +166,16 @@ class LiveProjection:
             )
         return self.session.frame(result, self.result_embedding)
 
+    def on_screen(self) -> tuple[str, pd.DataFrame] | None:
+        """(algorithm, frame) of the result shown, or None: before the first one, or when the
+        table's new rows are not projected (yet)."""
+        result = self.result
+        try:
+            frame = self.frame()
+        except RuntimeError:
+            return None
+        return None if result is None or frame is None else (result.algorithm, frame)
+
     # --- parameter memory -------------------------------------------------------------------------
 
     def remember(self, algorithm: str, params: Mapping[str, Any]) -> None:

@@ -40,9 +40,9 @@ MAX_OTHER_LISTED = 200
 #: What each kind of column can be used for.
 ROLES: dict[str, list[Role]] = {
     "embedding": ["embedding"],
-    "numeric": ["embedding", "color"],
-    "categorical": ["color"],
-    "text": [],  # mostly unique strings: a legend of them would mean nothing
+    "numeric": ["embedding", "color", "label"],
+    "categorical": ["color", "label"],
+    "text": ["label"],  # mostly unique strings: a legend of them would mean nothing
     "image": ["image"],
 }
 

@@ -26,7 +26,7 @@ __all__ = [
     "Status",
 ]
 
-Role = Literal["embedding", "color", "image"]
+Role = Literal["embedding", "color", "image", "label"]
 Scale = Literal["linear", "log", "quantile"]
 
 

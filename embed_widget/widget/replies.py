@@ -24,6 +24,7 @@ class Source(Protocol):
     table: Table
     color_by: str | None
     image_column: str | None
+    selection_column: str | None
     selection: np.ndarray
 
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None: ...
@@ -55,7 +56,8 @@ def _rows(source: Source, request: int) -> Reply:
     """The first selected rows (the kernel reads the selection: no index list crosses)."""
     selected = source.selection
     valid = [int(i) for i in selected[:MAX_LISTED] if i < len(source.table)]
-    entries, images = row_summaries(source.table, valid, source.color_by, source.image_column)
+    label = source.selection_column or source.color_by
+    entries, images = row_summaries(source.table, valid, label, source.image_column)
     content: RowsReply = {
         "type": "rows", "request": request, "total": len(selected), "rows": entries
     }  # fmt: skip

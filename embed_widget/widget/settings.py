@@ -68,23 +68,31 @@ def check_columns(
         )
 
 
-_ROLE_OF: dict[str, Role] = {"embedding": "embedding", "color_by": "color", "image_column": "image"}
+_ROLE_OF: dict[str, Role] = {
+    "embedding": "embedding", "color_by": "color", "image_column": "image",
+    "selection_column": "label",
+}  # fmt: skip
 _USE = {
     "embedding": "part of the embedding (numeric or embedding columns)",
     "color": "a colour (categorical, numeric or short-text columns)",
     "image": "shown on hover (image columns)",
+    "label": "listed for the selection (text, categorical or numeric columns)",
 }
 
 
 def smart_defaults(table: Table, algorithm: str) -> dict[str, Any]:
     """The settings a view of ``table`` starts from (and returns to while the user has not
     chosen them): ``algorithm`` (the session's default), the default embedding, colour and image
-    columns."""
+    columns, and the column the selection list shows (the first text column, else the colour
+    column)."""
+    kinds = table.column_kinds
+    text = next((name for name, kind in kinds.items() if kind == "text"), None)
     return {
         "algorithm": algorithm,
         "embedding": list(table.default_embedding_columns),
         "color_by": table.default_color_column,
         "image_column": table.default_image_column,
+        "selection_column": text or table.default_color_column,
     }
 
 

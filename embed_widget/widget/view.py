@@ -44,7 +44,8 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
 _ACCEPTED = (
-    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection"
+    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
+    "selection_column",
 )  # fmt: skip
 
 
@@ -90,6 +91,10 @@ class EmbeddingView(anywidget.AnyWidget):
 
     image_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     """Image column shown in the hover tooltip, or None."""
+
+    selection_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """Column the selection list shows for each selected row (default: the first text column,
+    else the colour column), or None for row numbers."""
 
     selection = IndexArray().tag(sync=True)
     """Row indices selected in the plot (lasso) or from Python, as a uint32 array."""
@@ -285,7 +290,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._choices.params_validated(value)
         return value
 
-    @traitlets.validate("embedding", "color_by", "image_column")
+    @traitlets.validate("embedding", "color_by", "image_column", "selection_column")
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
         value, name = proposal["value"], proposal["trait"].name
         self._choices.chose(name)
@@ -342,10 +347,10 @@ class EmbeddingView(anywidget.AnyWidget):
             self._limits = self._live.session.limits(self.embedding)
             self._request()
 
-    @traitlets.observe("color_by", "image_column", "color_scale")
+    @traitlets.observe("color_by", "image_column", "color_scale", "selection_column")
     def _on_column_choice(self, change: dict[str, Any]) -> None:
         self._choices.chose(change["name"])  # (also None: validators skip it)
-        if change["name"] != "image_column" and self._live is not None:
+        if change["name"] in ("color_by", "color_scale") and self._live is not None:
             self._update_colors()
 
     def _update_colors(self) -> None:
@@ -375,15 +380,8 @@ class EmbeddingView(anywidget.AnyWidget):
             self.send(*answer)
 
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None:
-        """The projection on screen now: never blocks the kernel for one still computing."""
-        live = self._live
-        try:
-            frame = live.frame() if live is not None else None
-        except RuntimeError:  # the table changed and its new rows are not projected (yet)
-            return None
-        if live is None or live.result is None or frame is None:
-            return None
-        return live.result.algorithm, frame
+        """The projection on screen now, or None (never blocks for one still computing)."""
+        return self._live.on_screen() if self._live is not None else None
 
     def _shown_again(self) -> None:
         if self._live is not None:

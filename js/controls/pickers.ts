@@ -142,3 +142,16 @@ export function scalePicker(scales: string[], value: string, commit: (v: string)
   picker.element.hidden = scales.length === 0;
   return picker;
 }
+
+/** Which column the selection list shows; null lists row numbers. */
+export function selectionColumnPicker(
+  columns: ColumnInfo[],
+  value: string | null,
+  commit: (v: string | null) => void,
+): Picker {
+  const choices: [string | null, string][] = [
+    [null, "row number"],
+    ...columns.filter((c) => c.roles.includes("label")).map((c): [string, string] => [c.name, c.name]),
+  ];
+  return selectPicker("selection_column", "list", choices, value, commit);
+}

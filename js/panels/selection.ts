@@ -6,13 +6,16 @@ import type { RowsReply } from "../protocol/messages";
 
 export class SelectionList {
   readonly element = el("div", "ew-selection-panel");
+  private readonly header = el("div", "ew-selection-header");
   private readonly count = el("span", "ew-selection");
+  private picker: HTMLElement | null = null;
   private readonly list = el("div", "ew-selection-list");
   private request = 0;
   private urls: string[] = [];
 
   constructor(private readonly ask: (request: number) => void) {
-    this.element.append(this.count, this.list);
+    this.header.appendChild(this.count);
+    this.element.append(this.header, this.list);
     this.element.hidden = true;
   }
 
@@ -53,6 +56,13 @@ export class SelectionList {
     });
     this.render(items);
     this.urls = urls;
+  }
+
+  /** The control choosing which column the list shows (replaces the previous one). */
+  setPicker(picker: HTMLElement): void {
+    this.picker?.remove();
+    this.picker = picker;
+    this.header.appendChild(picker);
   }
 
   dispose(): void {

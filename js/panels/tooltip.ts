@@ -3,6 +3,9 @@
 import { el } from "../dom";
 import type { RowReply } from "../protocol/messages";
 
+/** Pixels between the point and the tooltip's corner. */
+const OFFSET = 14;
+
 /** Rows kept for re-hovering; the oldest go first. */
 export const CACHE_ROWS = 500;
 
@@ -91,10 +94,24 @@ export class Tooltip {
     }
     children.push(table);
     this.element.replaceChildren(...children);
-    const [x, y] = this.position;
-    this.element.style.left = `${x + 14}px`;
-    this.element.style.top = `${y + 14}px`;
     this.element.hidden = false;
+    this.place();
+  }
+
+  /** Beside the point, flipped to its left / above it where it would leave the plot. */
+  private place(): void {
+    const [x, y] = this.position;
+    const plot = this.element.parentElement;
+    const width = this.element.offsetWidth;
+    const height = this.element.offsetHeight;
+    let left = x + OFFSET;
+    let top = y + OFFSET;
+    if (plot) {
+      if (left + width > plot.clientWidth) left = Math.max(0, x - OFFSET - width);
+      if (top + height > plot.clientHeight) top = Math.max(0, y - OFFSET - height);
+    }
+    this.element.style.left = `${left}px`;
+    this.element.style.top = `${top}px`;
   }
 }
 

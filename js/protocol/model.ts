@@ -6,7 +6,7 @@ import type { AnyModel } from "@anywidget/types";
 export type Kind = "embedding" | "numeric" | "categorical" | "text" | "image";
 
 /** What the controls may use a column for (decided in Python). */
-export type Role = "embedding" | "color" | "image";
+export type Role = "embedding" | "color" | "image" | "label";
 
 export interface ColumnInfo {
   name: string;
@@ -114,6 +114,7 @@ export interface Traits {
   color_scale: "auto" | "linear" | "log" | "quantile";
   image_column: string | null;
   selection: DataView;
+  selection_column: string | null;
   status: Status;
   _schema: Schema;
   _limits: Limits;

@@ -52,4 +52,19 @@ describe("tooltip", () => {
     expect(request).toHaveBeenCalledTimes(1);
     expect(tooltip.element.textContent).toContain("cat");
   });
+
+  it("stays inside the plot: flips left of and above a point near the far corner", () => {
+    const plot = document.createElement("div");
+    Object.defineProperty(plot, "clientWidth", { value: 400 });
+    Object.defineProperty(plot, "clientHeight", { value: 300 });
+    const tooltip = new Tooltip(vi.fn());
+    plot.appendChild(tooltip.element);
+    Object.defineProperty(tooltip.element, "offsetWidth", { value: 200 });
+    Object.defineProperty(tooltip.element, "offsetHeight", { value: 120 });
+    tooltip.hover(1, 50, 40);
+    tooltip.receive({ type: "row", index: 1, values: [["a", "1"]] }, []);
+    expect([tooltip.element.style.left, tooltip.element.style.top]).toEqual(["64px", "54px"]);
+    tooltip.hover(1, 390, 290); // near the bottom-right corner
+    expect([tooltip.element.style.left, tooltip.element.style.top]).toEqual(["176px", "156px"]);
+  });
 });

@@ -134,6 +134,16 @@ def test_hover_shows_target_and_image(open_notebook: OpenNotebookFn) -> None:
         assert stats["levels"] >= 3  # not blank: several grey levels
     assert view.at(".ew-tooltip-image").first.get_attribute("alt") == f"row {index}"
 
+    # a point near the bottom-right corner: the tooltip flips to stay inside the plot
+    corner = int(np.argmax(points[:, 0] + points[:, 1]))
+    hover(nb.page, box["x"] + points[corner, 0], box["y"] + points[corner, 1])
+    wait_tooltip(view, corner)
+    tip = view.at(TOOLTIP).first.bounding_box()
+    assert tip is not None
+    assert tip["x"] + tip["width"] <= box["x"] + box["width"] + 1, (tip, box)
+    assert tip["y"] + tip["height"] <= box["y"] + box["height"] + 1, (tip, box)
+    assert tip["x"] >= box["x"] - 1 and tip["y"] >= box["y"] - 1
+
     hover(nb.page, box["x"] + 3, box["y"] + 3)  # an empty corner hides it
     wait_for(lambda: not view.at(TOOLTIP).first.is_visible(), 10, message="tooltip hidden")
 

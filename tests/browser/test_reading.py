@@ -242,3 +242,36 @@ def test_dark_theme(open_notebook: OpenNotebookFn) -> None:
         page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', "
                       "{theme: 'JupyterLab Light'})")  # fmt: skip
         wait_for(lambda: page.evaluate("() => document.body.dataset.jpThemeLight") == "true", 20)
+
+
+TEXTS = """
+import numpy as np, pandas as pd
+from embed_widget import Table
+rng = np.random.default_rng(1)
+df = pd.DataFrame(rng.normal(size=(200, 5)), columns=list("abcde"))
+df["topic"] = [f"topic {i % 4}" for i in range(200)]
+df["text"] = [f"paragraph {i}: " + "word " * (i % 7) for i in range(200)]
+t = Table(dataframe=df)
+t.view.algorithm = "pca"
+t
+"""
+
+
+def test_the_selection_list_shows_the_column_the_user_picks(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook([TEXTS])
+    view = EmbedView(nb.page)
+    view.wait_painted()
+    nb.run_in_kernel("t.view.selection = [4, 9, 11]")
+    items = view.at(".ew-selection-item .ew-selection-label")
+    wait_for(lambda: items.count() == 3, 10, message="three rows listed")
+    assert items.first.inner_text().strip().startswith("paragraph 4:")
+    assert "3 selected" in view.at(".ew-selection").first.inner_text()
+    picker = view.at(control("selection_column")).first
+    assert picker.input_value() == "text"  # the first text column, not the colour column
+    picker.select_option("topic")
+    wait_for(
+        lambda: [t.strip() for t in items.all_inner_texts()] == ["topic 0", "topic 1", "topic 3"],
+        10,
+        message="the list shows the topic",
+    )
+    assert nb.eval_in_kernel("t.view.selection_column") == "topic"
