@@ -12,6 +12,7 @@ import {
   selectionColumnPicker,
 } from "./controls/pickers";
 import { el } from "./dom";
+import { DetailsPanel } from "./panels/details";
 import { hiddenMask, Legend } from "./panels/legend";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
@@ -23,7 +24,7 @@ import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
 import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
-import { isCsvReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
+import { isCsvReply, isDetailsReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
 import type { Colors, Layout, Model, Traits } from "./protocol/model";
 
 export const PLOT_HEIGHT = 460;
@@ -36,8 +37,9 @@ export class App {
   private readonly statusBar = new StatusBar();
   private readonly legend: Legend;
   private readonly tooltip: Tooltip;
-  private readonly selectionList = new SelectionList((request) => this.send({ type: "rows", request }));
+  private readonly selectionList = new SelectionList();
   private readonly scatter: Scatter;
+  private readonly details = new DetailsPanel((index) => this.send({ type: "details", index }));
   private pickers = new Map<string, Picker>();
   private params = new Map<string, ParamControl>();
   private codes: Uint8Array | null = null;
@@ -66,7 +68,7 @@ export class App {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
     });
-    this.plotBox.appendChild(this.tooltip.element);
+    this.plotBox.append(this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
 
@@ -122,6 +124,7 @@ export class App {
     this.showSelection();
     // The kernel counts the views showing this widget: with none left it stops and frees its work.
     this.send({ type: "output", shown: true });
+    if (toUint32(this.model.get("selection")).length) this.send({ type: "rows" });
   }
 
   dispose(): void {
@@ -134,6 +137,7 @@ export class App {
     for (const picker of this.pickers.values()) picker.dispose();
     for (const control of this.params.values()) control.dispose();
     this.tooltip.clear();
+    this.details.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();
@@ -293,6 +297,8 @@ export class App {
   }
 
   private select(indices: number[]): void {
+    // one point clicked (or lassoed): its details pin; any other selection unpins them
+    this.details.pin(indices.length === 1 ? indices[0] : null);
     this.set("selection", fromUint32(indices)); // fires change:selection here too
   }
 
@@ -304,6 +310,7 @@ export class App {
 
   private receive(message: unknown, buffers: DataView[]): void {
     if (isRowReply(message)) this.tooltip.receive(message, buffers);
+    else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
     else if (isCsvReply(message) && buffers[0]) {
       const view = buffers[0];

@@ -39,6 +39,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("RowSummary", protocol.RowSummary),
     ("RowsReply", protocol.RowsReply),
     ("CsvReply", protocol.CsvReply),
+    ("DetailsReply", protocol.DetailsReply),
 ]
 
 

@@ -113,11 +113,9 @@ def test_the_selection_list_shows_the_first_text_column_or_the_chosen_one() -> N
     assert view.selection_column == "sentence"  # the first text column, not the colour column
     sent: list[dict] = []
     view.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
-    view.selection = [3, 5]
-    view._on_message(view, {"type": "rows", "request": 1}, [])
+    view.selection = [3, 5]  # the kernel sends the list
     assert [r["label"] for r in sent[-1]["rows"]] == [frame["sentence"][3], frame["sentence"][5]]
     view.selection_column = "score"
-    view._on_message(view, {"type": "rows", "request": 2}, [])
     assert sent[-1]["rows"][0]["label"] == f"{frame['score'][3]:.4g}"
     with pytest.raises(InvalidSetting, match="no column named 'zz'"):
         view.selection_column = "zz"

@@ -207,9 +207,10 @@ def test_row_message_sends_text_and_image() -> None:
     names = [name for name, _ in content["values"]]
     assert names[0] == "label"  # the colour column first
     note = dict(content["values"])["note"]
-    assert (
-        note.startswith("<script>") and len(note) <= 120
-    )  # raw text, cut; the frontend shows text
+    assert note.startswith("<script>") and len(note) <= 280  # raw text, cut; shown as text
+    view._on_message(view, {"type": "details", "index": 7}, [])  # the pinned panel: in full
+    content, buffers = sent[-1]
+    assert dict(content["values"])["note"] == frame["note"][7] and buffers[0][:4] == b"\x89PNG"
     view._on_message(view, {"type": "row", "index": 99}, [])
     assert "out of range" in sent[-1][0]["error"]
     view.close()
@@ -285,10 +286,11 @@ def test_rows_message_lists_selected_rows_with_thumbnails() -> None:
     view = EmbeddingView(Table(dataframe=frame), algorithm="pca")
     sent: list[tuple[dict[str, Any], list[bytes]]] = []
     view.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
-    view.selection = list(range(80))
-    view._on_message(view, {"type": "rows", "request": 4}, [])  # the kernel reads the selection
+    view.selection = list(range(80))  # the kernel sends the list (nothing can overtake it)
     content, buffers = sent[-1]
-    assert content["request"] == 4 and content["total"] == 80
+    assert content["type"] == "rows" and content["total"] == 80
+    view._on_message(view, {"type": "rows"}, [])  # a newly rendered view asks
+    assert sent[-1][0] == content
     assert len(content["rows"]) == 60  # the list is capped; the count is shown beside it
     assert content["rows"][3] == {"index": 3, "label": frame["label"][3], "image": True}
     assert len(buffers) == 60 and all(b[:4] == b"\x89PNG" for b in buffers)

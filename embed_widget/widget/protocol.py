@@ -17,6 +17,7 @@ __all__ = [
     "ColumnInfo",
     "ContinuousColors",
     "CsvReply",
+    "DetailsReply",
     "Layout",
     "Limits",
     "NoColors",
@@ -104,6 +105,16 @@ class RowReply(TypedDict, total=False):
     error: str
 
 
+class DetailsReply(TypedDict, total=False):
+    """Kernel → frontend: every cell of one row in full, its image PNG in buffers[0]."""
+
+    type: Literal["details"]
+    index: int
+    values: list[list[str]]
+    image: bool
+    error: str
+
+
 class RowSummary(TypedDict):
     index: int
     label: str
@@ -111,10 +122,10 @@ class RowSummary(TypedDict):
 
 
 class RowsReply(TypedDict):
-    """Kernel → frontend: entries for the first selected rows, PNGs in buffers in order."""
+    """Kernel → frontend: entries for the first selected rows, PNGs in buffers in order (sent
+    whenever the selection or the listed column changes, and when a new view asks)."""
 
     type: Literal["rows"]
-    request: int
     total: int
     rows: list[RowSummary]
 

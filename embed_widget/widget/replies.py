@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .protocol import CsvReply, RowReply, RowsReply
-from .rows import MAX_LISTED, row_details, row_summaries
+from .protocol import CsvReply, DetailsReply, RowReply, RowsReply
+from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,8 +35,10 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
     kind = message.get("type")
     if kind == "row":
         return _row(source, int(message.get("index", -1)))
+    if kind == "details":
+        return _details(source, int(message.get("index", -1)))
     if kind == "rows":
-        return _rows(source, int(message.get("request", 0)))
+        return rows_reply(source)
     if kind == "csv":
         return _csv(source)
     return None
@@ -52,15 +54,25 @@ def _row(source: Source, index: int) -> Reply:
     return content, [png] if png is not None else []
 
 
-def _rows(source: Source, request: int) -> Reply:
+def _details(source: Source, index: int) -> Reply:
+    try:
+        values, png = row_in_full(source.table, index, source.color_by, source.image_column)
+    except IndexError as error:
+        failed: DetailsReply = {"type": "details", "index": index, "error": str(error)}
+        return failed, []
+    content: DetailsReply = {
+        "type": "details", "index": index, "values": values, "image": png is not None
+    }  # fmt: skip
+    return content, [png] if png is not None else []
+
+
+def rows_reply(source: Source) -> Reply:
     """The first selected rows (the kernel reads the selection: no index list crosses)."""
     selected = source.selection
     valid = [int(i) for i in selected[:MAX_LISTED] if i < len(source.table)]
     label = source.selection_column or source.color_by
     entries, images = row_summaries(source.table, valid, label, source.image_column)
-    content: RowsReply = {
-        "type": "rows", "request": request, "total": len(selected), "rows": entries
-    }  # fmt: skip
+    content: RowsReply = {"type": "rows", "total": len(selected), "rows": entries}
     return content, images
 
 

@@ -1,4 +1,5 @@
-"""One row of a Table as short, plain text for the hover tooltip (the frontend shows it as text)."""
+"""One row of a Table as plain text: short for the hover tooltip, in full for the details panel
+(the frontend shows it as text)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from .protocol import RowSummary
 if TYPE_CHECKING:
     from ..data import Table
 
-MAX_TEXT = 120
+#: The tooltip cuts longer text (it wraps up to this); the details panel shows all of it.
+MAX_TEXT = 280
 
 
-def format_cell(value: object) -> str:
-    """A cell as at most ``MAX_TEXT`` characters of text."""
+def format_cell(value: object, limit: int | None = MAX_TEXT) -> str:
+    """A cell as text, cut to ``limit`` characters (None: in full)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         text = "—"
     elif isinstance(value, Image):
@@ -28,7 +30,7 @@ def format_cell(value: object) -> str:
         text = f"[{len(value)}-d vector]"
     else:
         text = str(value)
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 #: The tooltip shows at most this many values; a last line counts the rest.
@@ -42,9 +44,34 @@ def row_details(
 ) -> tuple[list[list[str]], bytes | None]:
     """The row's (name, text) pairs for the tooltip and its image's PNG if it has one.
 
-    ``first`` (the colour column) leads, then labels, numbers and vectors; at most ``MAX_VALUES``
-    pairs, the last one saying how many columns were left out.
+    ``first`` (the colour column) leads, then labels and numbers (vectors only in the details
+    panel); at most ``MAX_VALUES`` pairs, the last one saying how many columns were left out.
     """
+    row, names = _ordered(table, index, first, image_column)
+    kinds = table.column_kinds
+    names = [name for name in names if kinds.get(name) != "embedding"]
+    values = [[name, format_cell(row[name])] for name in names[:MAX_VALUES]]
+    if len(names) > MAX_VALUES:
+        values.append(["…", f"{len(names) - MAX_VALUES} more columns"])
+    cell = row.get(image_column) if image_column else None
+    return values, cell.png if isinstance(cell, Image) else None
+
+
+def row_in_full(
+    table: Table, index: int, first: str | None, image_column: str | None
+) -> tuple[list[list[str]], bytes | None]:
+    """Every (name, text) pair of the row, untruncated (vectors as ``[384-d vector]``), in the
+    tooltip's order, and its image's PNG if it has one: the details panel."""
+    row, names = _ordered(table, index, first, image_column)
+    cell = row.get(image_column) if image_column else None
+    return [[n, format_cell(row[n], None)] for n in names], (
+        cell.png if isinstance(cell, Image) else None
+    )
+
+
+def _ordered(
+    table: Table, index: int, first: str | None, image_column: str | None
+) -> tuple[dict[str, object], list[str]]:
     if not 0 <= index < len(table):
         raise IndexError(f"row {index} is out of range (the table has {len(table)} rows)")
     row = table.row(index)
@@ -53,11 +80,7 @@ def row_details(
         (name for name in row if name != image_column),
         key=lambda name: (name != first, _KIND_ORDER.get(kinds.get(name, ""), 5)),
     )
-    values = [[name, format_cell(row[name])] for name in names[:MAX_VALUES]]
-    if len(names) > MAX_VALUES:
-        values.append(["…", f"{len(names) - MAX_VALUES} more columns"])
-    cell = row.get(image_column) if image_column else None
-    return values, cell.png if isinstance(cell, Image) else None
+    return row, names
 
 
 #: The selection list shows at most this many rows; the count says how many there are.

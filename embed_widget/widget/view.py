@@ -24,7 +24,7 @@ from .choices import Choices
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .outputs import Outputs
 from .protocol import Colors, Layout
-from .replies import reply
+from .replies import reply, rows_reply
 from .settings import (
     InvalidSetting,
     check_algorithm_params,
@@ -171,11 +171,8 @@ class EmbeddingView(anywidget.AnyWidget):
         return self.live.result
 
     def projection_frame(self, wait: bool = True) -> pd.DataFrame:
-        """The shown projection as a DataFrame (x, y and the table's other columns).
-
-        With ``wait`` (the default) a running computation finishes first, so the frame matches the
-        current settings.
-        """
+        """The shown projection as a DataFrame (x, y and the table's other columns); with
+        ``wait`` (the default) a running computation finishes first, so it matches the settings."""
         if wait:
             self.wait()
         frame = self.live.frame()
@@ -246,8 +243,7 @@ class EmbeddingView(anywidget.AnyWidget):
         self._layout = dict(layout)
 
     def data_changed(self) -> None:
-        """The table's data changed: refresh once it stops changing (a loop of ``add_data``
-        recomputes once)."""
+        """The table's data changed: refresh once it stops changing (``add_data`` in a loop)."""
         self._refresh_timer.call()
 
     # --- wiring -------------------------------------------------------------------------------
@@ -340,6 +336,12 @@ class EmbeddingView(anywidget.AnyWidget):
         self._choices.params_seen(params, self.algorithm)
         if self._live is not None:
             self._live.remember(self.algorithm, params)
+
+    @traitlets.observe("selection", "selection_column", "image_column")
+    def _on_listed(self, change: dict[str, Any]) -> None:
+        # pushed: a request could overtake the state change (ipywidgets holds back updates)
+        if self._live is not None and (self.selection.size or change["name"] == "selection"):
+            self.send(*rows_reply(self))
 
     @traitlets.observe("embedding")
     def _on_embedding(self, change: dict[str, Any]) -> None:

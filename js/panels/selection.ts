@@ -1,6 +1,6 @@
 // The selection panel: how many rows are selected and a compact list of the first ones, with
-// thumbnails where the table has images. The kernel reads the selection and decides how many rows
-// to list; only the newest answer shows.
+// thumbnails where the table has images. The kernel sends the list whenever the selection or the
+// listed column changes (it has their new values by then: no request can overtake them).
 import { el } from "../dom";
 import type { RowsReply } from "../protocol/messages";
 
@@ -10,29 +10,25 @@ export class SelectionList {
   private readonly count = el("span", "ew-selection");
   private picker: HTMLElement | null = null;
   private readonly list = el("div", "ew-selection-list");
-  private request = 0;
+  private selected = 0;
   private urls: string[] = [];
 
-  constructor(private readonly ask: (request: number) => void) {
+  constructor() {
     this.header.appendChild(this.count);
     this.element.append(this.header, this.list);
     this.element.hidden = true;
   }
 
   show(indices: ArrayLike<number>): void {
-    this.request += 1;
     const n = indices.length;
+    this.selected = n;
     this.element.hidden = n === 0;
     this.count.textContent = n === 0 ? "" : `${n.toLocaleString()} selected`;
-    if (n === 0) {
-      this.render([]);
-      return;
-    }
-    this.ask(this.request);
+    if (n === 0) this.render([]);
   }
 
   receive(reply: RowsReply, buffers: DataView[]): void {
-    if (reply.request !== this.request) return; // an older selection's answer
+    if (this.selected === 0) return; // cleared since
     const urls: string[] = [];
     let next = 0;
     const items = reply.rows.map((row) => {

@@ -26,11 +26,10 @@ export interface CsvReply {
   filename: string;
 }
 
-/** Frontend → kernel: short entries for the first selected rows (the kernel reads the selection
- * trait and decides how many to list). */
+/** Frontend → kernel: the list of the first selected rows, now (a newly rendered view asks; the
+ * kernel also sends it unasked whenever the selection or the listed column changes). */
 export interface RowsRequest {
   type: "rows";
-  request: number;
 }
 
 export interface RowSummary {
@@ -42,7 +41,6 @@ export interface RowSummary {
 /** Kernel → frontend: the entries; the PNGs of those with `image` follow in buffers, in order. */
 export interface RowsReply {
   type: "rows";
-  request: number;
   /** How many rows are selected (the list holds the first ones). */
   total: number;
   rows: RowSummary[];
@@ -55,7 +53,31 @@ export interface OutputEvent {
   shown: boolean;
 }
 
-export type ToKernel = RowRequest | CsvRequest | RowsRequest | OutputEvent;
+/** Frontend → kernel: every value of one row in full, for the pinned details panel. */
+export interface DetailsRequest {
+  type: "details";
+  index: number;
+}
+
+/** Kernel → frontend: (name, text) of every column, untruncated; the PNG in buffers[0]. */
+export interface DetailsReply {
+  type: "details";
+  index: number;
+  values?: [string, string][];
+  image?: boolean;
+  error?: string;
+}
+
+export type ToKernel = RowRequest | CsvRequest | RowsRequest | OutputEvent | DetailsRequest;
+
+export function isDetailsReply(message: unknown): message is DetailsReply {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as { type?: unknown }).type === "details" &&
+    typeof (message as { index?: unknown }).index === "number"
+  );
+}
 
 export function isRowsReply(message: unknown): message is RowsReply {
   return (

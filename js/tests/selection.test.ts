@@ -1,25 +1,20 @@
 // @vitest-environment happy-dom
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SelectionList } from "../panels/selection";
 
 describe("selection list", () => {
-  it("asks for the first rows, shows the count, and ignores stale answers", () => {
-    const ask = vi.fn();
-    const list = new SelectionList(ask);
+  it("shows the count, the rows the kernel sends, and nothing once cleared", () => {
+    const list = new SelectionList();
     const many = Uint32Array.from({ length: 500 }, (_, i) => i * 2);
     list.show(many);
-    expect(ask).toHaveBeenLastCalledWith(1); // no index list crosses: the kernel reads the selection
     expect(list.element.textContent).toContain("500 selected");
+    list.show([]);
+    list.receive({ type: "rows", total: 500, rows: [{ index: 0, label: "old", image: false }] }, []);
+    expect(list.element.textContent).not.toContain("old"); // cleared meanwhile
     list.show([7, 9]);
-    list.receive(
-      { type: "rows", request: 1, total: 500, rows: [{ index: 0, label: "old", image: false }] },
-      [],
-    );
-    expect(list.element.textContent).not.toContain("old");
     list.receive(
       {
         type: "rows",
-        request: 2,
         total: 2,
         rows: [
           { index: 7, label: "<i>seven</i>", image: false },
@@ -34,7 +29,7 @@ describe("selection list", () => {
   });
 
   it("hides when nothing is selected", () => {
-    const list = new SelectionList(vi.fn());
+    const list = new SelectionList();
     list.show([1]);
     expect(list.element.hidden).toBe(false);
     list.show([]);

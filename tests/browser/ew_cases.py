@@ -101,10 +101,10 @@ def wait_done(
     )
     name = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[algorithm]
     wait_for(
-        lambda: re.fullmatch(rf"{re.escape(name)} · [\d.]+ s", view.status()),
+        lambda: re.fullmatch(rf"{re.escape(name)} · ([\d.]+ s|cached)", view.status()),
         15,
         0.1,
-        f"status text '{name} · <seconds> s'",
+        f"status text '{name} · <seconds> s' (or 'cached')",
     )
     return wait_still(view)
 

@@ -19,7 +19,7 @@ from ew_page import careful_drag, count_non_background, hover, wait_for
 from ew_widget import CANVAS, TOOLTIP, EmbedView, pixels_changed
 from PIL import Image
 
-DIGIT_COLOURS = ["#4e79a7", "#f28e2b", "#e15759"]  # js/palette.ts, categories 0, 1, 2
+DIGIT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c"]  # widget/encodings.py, categories 0, 1, 2
 
 
 def rgb(hex_colour: str) -> np.ndarray:
@@ -34,8 +34,10 @@ def over_white(px: np.ndarray) -> np.ndarray:
 
 
 def screen_xy(nb: OpenNotebook, view: EmbedView) -> tuple[np.ndarray, dict[str, float]]:
-    """Canvas positions (n x 2, CSS px) of every row, and the canvas's page box."""
+    """Canvas positions (n x 2, CSS px) of every row, and the canvas's page box (scrolled
+    wholly into the viewport first: mouse gestures outside it are lost)."""
     xy = np.array(nb.eval_in_kernel("t.projection[['x', 'y']].values.tolist()"))
+    view.at(CANVAS).first.scroll_into_view_if_needed()
     box = view.at(CANVAS).first.bounding_box()
     assert box is not None
     return to_screen(xy, box["width"], box["height"]), box
@@ -157,6 +159,7 @@ def test_lasso_selects_into_python_and_python_selects_on_canvas(
     nb = open_notebook([digits_cell("pca")])
     view = EmbedView(nb.page)
     unselected = wait_done(nb, view, "pca")
+    view.at(".ew-lasso").first.click()  # first: the click may scroll the page
     points, box = screen_xy(nb, view)
 
     # a rectangle around the middle of the cloud, drawn with the lasso button on
@@ -168,7 +171,6 @@ def test_lasso_selects_into_python_and_python_selects_on_canvas(
         for a, b in itertools.pairwise(corners)
         for f in np.linspace(0, 1, 10, endpoint=False)
     ] + [(box["x"] + x0, box["y"] + y0)]  # closed where it began: must not read as a click
-    view.at(".ew-lasso").first.click()
     careful_drag(nb.page, path)
 
     n = wait_for(lambda: nb.eval_in_kernel("len(t.selection)"), 10, message="a selection")
