@@ -4,7 +4,7 @@ wheel that scrolls the notebook, controls that keep their place, and the dark th
 from __future__ import annotations
 
 import numpy as np
-from ew_cases import digits_cell, notebook_code_cells
+from ew_cases import digits_cell, notebook_code_cells, to_screen
 from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import (
     animation_frames,
@@ -251,6 +251,7 @@ rng = np.random.default_rng(1)
 df = pd.DataFrame(rng.normal(size=(200, 5)), columns=list("abcde"))
 df["topic"] = [f"topic {i % 4}" for i in range(200)]
 df["text"] = [f"paragraph {i}: " + "word " * (i % 7) for i in range(200)]
+df["long"] = ["<b>x</b> " * 80 + f"end of row {i}" for i in range(200)]
 t = Table(dataframe=df)
 t.view.algorithm = "pca"
 t
@@ -275,3 +276,32 @@ def test_the_selection_list_shows_the_column_the_user_picks(open_notebook: OpenN
         message="the list shows the topic",
     )
     assert nb.eval_in_kernel("t.view.selection_column") == "topic"
+
+
+def test_a_clicked_point_pins_its_row_in_full(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook([TEXTS])
+    view = EmbedView(nb.page)
+    view.wait_painted()
+    xy = np.array(nb.eval_in_kernel("t.projection[['x', 'y']].values.tolist()"))
+    canvas = view.at(CANVAS).first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    points = to_screen(xy, box["width"], box["height"])
+    gaps = np.linalg.norm(points[:, None] - points[None], axis=2) + np.eye(len(points)) * 1e9
+    index = int(np.argmax(gaps.min(axis=1)))  # the most isolated point: a click hits it alone
+    careful_click(nb.page, box["x"] + points[index, 0], box["y"] + points[index, 1])
+    panel = view.at(".ew-details").first
+    wait_for(panel.is_visible, 10, message="details panel pinned")
+    assert panel.locator(".ew-details-title").inner_text() == f"row {index}"
+    values = dict(
+        zip(
+            panel.locator("dt").all_inner_texts(),
+            panel.locator("dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert values["long"].endswith(f"end of row {index}") and len(values["long"]) > 600  # in full
+    assert panel.locator("b").count() == 0  # as text
+    nb.page.keyboard.press("Escape")
+    wait_for(lambda: not panel.is_visible(), 10, message="Escape unpins")
