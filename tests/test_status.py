@@ -86,3 +86,11 @@ def test_a_one_row_table_offers_one_component() -> None:
     view = Table(columns=["a", "b", "c"], data=[[1.0, 2.0, 3.0]]).view
     assert view._limits["max"]["pca"] == {"x_component": 1, "y_component": 1}
     view.close()
+
+
+def test_t_sne_names_its_early_exaggeration_phase() -> None:
+    from embed_widget.projection.tsne import phase_text
+
+    assert "early exaggeration" in phase_text(100, 750, 250)  # strands here are the algorithm's
+    assert phase_text(400, 750, 250) == "iteration 400/750"
+    assert phase_text(50, 100, 0) == "iteration 50/100"  # a warm start has none

@@ -135,7 +135,7 @@ def _optimize(
 
     def callback(iteration: int, error: float, embedding: np.ndarray) -> bool:
         it = done + iteration
-        rep.progress(_AFF + (1 - _AFF) * it / total, f"iteration {it}/{total}")
+        rep.progress(_AFF + (1 - _AFF) * it / total, phase_text(it, total, ee_iter))
         if it < total:
             rep.frame(embedding)
         return False
@@ -156,6 +156,14 @@ def _optimize(
         done += n_iter
         every = callback_every((time.perf_counter() - started) / n_iter, n)
     return emb
+
+
+def phase_text(iteration: int, total: int, ee_iter: int) -> str:
+    """The status phase: early exaggeration pulls clusters into tight, often elongated groups
+    (strands, curves) that spread out only in the main phase: say so, or it looks broken."""
+    if iteration <= ee_iter:
+        return f"iteration {iteration}/{total} · early exaggeration: clusters gather, then spread"
+    return f"iteration {iteration}/{total}"
 
 
 def _kl(emb: Any) -> float | None:
