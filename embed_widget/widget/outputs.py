@@ -24,10 +24,6 @@ class Outputs:
         self._on_hidden, self._on_shown = on_hidden, on_shown
         self._timer = Debounced(self._hide, HIDE_DELAY_S)
 
-    @property
-    def count(self) -> int:
-        return self._count
-
     def changed(self, shown: bool) -> None:
         """A view was rendered (``shown``) or disposed."""
         with self._lock:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .protocol import CsvReply, DetailsReply, RowReply, RowsReply
+from ..data import Table
+from .protocol import CsvReply, RowsReply
 from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ..data import Table
 
 Reply = tuple[Any, list[bytes]]
 
@@ -45,24 +44,24 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
 
 
 def _row(source: Source, index: int) -> Reply:
-    try:
-        values, png = row_details(source.table, index, source.color_by, source.image_column)
-    except IndexError as error:
-        failed: RowReply = {"type": "row", "index": index, "error": str(error)}
-        return failed, []
-    content: RowReply = {"type": "row", "index": index, "values": values, "image": png is not None}
-    return content, [png] if png is not None else []
+    """The tooltip's short text of one row."""
+    return _one_row("row", row_details, source, index)
 
 
 def _details(source: Source, index: int) -> Reply:
+    """Every value of one row in full, for the pinned details panel."""
+    return _one_row("details", row_in_full, source, index)
+
+
+RowFn = Callable[[Table, int, str | None, str | None], tuple[list[list[str]], bytes | None]]
+
+
+def _one_row(kind: str, values_of: RowFn, source: Source, index: int) -> Reply:
     try:
-        values, png = row_in_full(source.table, index, source.color_by, source.image_column)
+        values, png = values_of(source.table, index, source.color_by, source.image_column)
     except IndexError as error:
-        failed: DetailsReply = {"type": "details", "index": index, "error": str(error)}
-        return failed, []
-    content: DetailsReply = {
-        "type": "details", "index": index, "values": values, "image": png is not None
-    }  # fmt: skip
+        return {"type": kind, "index": index, "error": str(error)}, []
+    content = {"type": kind, "index": index, "values": values, "image": png is not None}
     return content, [png] if png is not None else []
 
 

@@ -1,6 +1,6 @@
 // The column and algorithm pickers above the plot. Each reads and writes one trait.
 import { debounce, el, option } from "../dom";
-import type { ColumnInfo, Schema } from "../protocol/model";
+import type { ColumnInfo, Role, Schema } from "../protocol/model";
 
 export const EMBEDDING_DEBOUNCE_MS = 400;
 
@@ -45,17 +45,30 @@ export function algorithmPicker(schema: Schema, value: string, commit: (v: strin
   return selectPicker("algorithm", "algorithm", choices, value, (v) => v && commit(v));
 }
 
+/** A dropdown over the columns that can take `role` (decided in Python), with `none` first. */
+function columnPicker(
+  control: string,
+  title: string,
+  none: string,
+  role: Role,
+  columns: ColumnInfo[],
+  value: string | null,
+  commit: (v: string | null) => void,
+): Picker {
+  const usable = columns.filter((c) => c.roles.includes(role));
+  const choices: [string | null, string][] = [
+    [null, none],
+    ...usable.map((c): [string, string] => [c.name, c.name]),
+  ];
+  return selectPicker(control, title, choices, value, commit);
+}
+
 export function colorPicker(
   columns: ColumnInfo[],
   value: string | null,
   commit: (v: string | null) => void,
 ): Picker {
-  const colorable = columns.filter((c) => c.roles.includes("color"));
-  const choices: [string | null, string][] = [
-    [null, "none"],
-    ...colorable.map((c): [string, string] => [c.name, c.name]),
-  ];
-  return selectPicker("color_by", "colour by", choices, value, commit);
+  return columnPicker("color_by", "colour by", "none", "color", columns, value, commit);
 }
 
 export function imagePicker(
@@ -63,13 +76,8 @@ export function imagePicker(
   value: string | null,
   commit: (v: string | null) => void,
 ): Picker {
-  const images = columns.filter((c) => c.roles.includes("image"));
-  const choices: [string | null, string][] = [
-    [null, "none"],
-    ...images.map((c): [string, string] => [c.name, c.name]),
-  ];
-  const picker = selectPicker("image_column", "hover image", choices, value, commit);
-  picker.element.hidden = images.length === 0;
+  const picker = columnPicker("image_column", "hover image", "none", "image", columns, value, commit);
+  picker.element.hidden = !columns.some((c) => c.roles.includes("image"));
   return picker;
 }
 
@@ -149,9 +157,5 @@ export function selectionColumnPicker(
   value: string | null,
   commit: (v: string | null) => void,
 ): Picker {
-  const choices: [string | null, string][] = [
-    [null, "row number"],
-    ...columns.filter((c) => c.roles.includes("label")).map((c): [string, string] => [c.name, c.name]),
-  ];
-  return selectPicker("selection_column", "list", choices, value, commit);
+  return columnPicker("selection_column", "list", "row number", "label", columns, value, commit);
 }
