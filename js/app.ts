@@ -107,6 +107,11 @@ export class App {
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
     this.model.on("msg:custom", onMessage);
     this.cleanups.push(() => this.model.off("msg:custom", onMessage));
+    // The widget manager drops the comm when the kernel restarts: the new kernel has no model for
+    // this view, so nothing the user does here can reach Python any more. Say so over the plot.
+    const onDisconnect = () => this.disconnected();
+    this.model.on("comm_live_update", onDisconnect);
+    this.cleanups.push(() => this.model.off("comm_live_update", onDisconnect));
     const resize = new ResizeObserver(() => {
       const { width, height } = this.plotBox.getBoundingClientRect();
       this.scatter.resize(width, height);
@@ -317,6 +322,16 @@ export class App {
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
       download(URL.createObjectURL(new Blob([bytes], { type: "text/csv" })), message.filename, true);
     }
+  }
+
+  private disconnected(): void {
+    this.root.classList.add("ew-offline");
+    this.tooltip.clear();
+    this.details.pin(null);
+    if (this.plotBox.querySelector(".ew-disconnected")) return;
+    const notice = el("div", "ew-disconnected", "Kernel restarted: run the cell again");
+    notice.setAttribute("role", "alert");
+    this.plotBox.appendChild(notice);
   }
 
   private async savePng(): Promise<void> {

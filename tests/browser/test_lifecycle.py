@@ -222,3 +222,22 @@ def test_ticking_an_embedding_column_keeps_the_toolbar(open_notebook: OpenNotebo
     assert algorithm.evaluate("(el) => el.__ewMark === 1"), "the algorithm dropdown was rebuilt"
     assert not picker.locator("input[type=checkbox]").first.is_checked()
     assert len(nb.eval_in_kernel("t.view.embedding")) == len(before) - 1
+
+
+def test_a_restarted_kernel_is_announced_over_the_plot(open_notebook: OpenNotebookFn) -> None:
+    """After the user restarts the kernel (Lab's own restart, no dialog), the old widget keeps
+    its picture but says it is cut off, and its controls no longer take input."""
+    nb = open_notebook([digits_cell("pca")])
+    view = EmbedView(nb.page)
+    view.wait_painted(min_pixels=1000)
+    notice = view.at(".ew-disconnected")
+    assert notice.count() == 0
+
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.restartKernel()")
+    wait_for(lambda: notice.count() == 1 and notice.is_visible(), 30, 0.2, "the restart notice")
+
+    assert notice.inner_text() == "Kernel restarted: run the cell again"
+    assert notice.get_attribute("role") == "alert"
+    toolbar = view.at(".ew-toolbar")
+    assert toolbar.evaluate("(el) => getComputedStyle(el).pointerEvents") == "none"
+    assert view.painted() > 1000, "the last picture should stay under the notice"
