@@ -84,12 +84,12 @@ export class Tooltip {
       children.push(image);
     }
     const table = el("table");
-    const header = el("tr");
-    header.append(el("th", undefined, "row"), el("td", undefined, String(index)));
-    table.appendChild(header);
-    for (const [name, value] of details.values) {
+    for (const [name, value] of [["row", String(index)], ...details.values]) {
+      // a long name is cut short on screen (the details panel has it whole): the value needs room
+      const label = el("th");
+      label.appendChild(el("span", undefined, name));
       const row = el("tr");
-      row.append(el("th", undefined, name), el("td", undefined, value));
+      row.append(label, el("td", undefined, value));
       table.appendChild(row);
     }
     children.push(table);

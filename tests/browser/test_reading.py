@@ -15,7 +15,7 @@ from ew_page import (
     screenshot_pixels,
     wait_for,
 )
-from ew_widget import CANVAS, LEGEND_ITEM, EmbedView, control, pixels_changed
+from ew_widget import CANVAS, LEGEND_ITEM, TOOLTIP, EmbedView, control, pixels_changed
 
 # 44 groups: 40 common ones and 4 rare ones (the rarest merge into "(other)"), and a skewed
 # numeric column like paragraph lengths (5 to ~5,000, median ~100).
@@ -252,6 +252,7 @@ df = pd.DataFrame(rng.normal(size=(200, 5)), columns=list("abcde"))
 df["topic"] = [f"topic {i % 4}" for i in range(200)]
 df["text"] = [f"paragraph {i}: " + "word " * (i % 7) for i in range(200)]
 df["long"] = ["<b>x</b> " * 80 + f"end of row {i}" for i in range(200)]
+df["number_of_characters_in_the_original_paragraph"] = [f"value {i} " * 6 for i in range(200)]
 t = Table(dataframe=df)
 t.view.algorithm = "pca"
 t
@@ -278,10 +279,9 @@ def test_the_selection_list_shows_the_column_the_user_picks(open_notebook: OpenN
     assert nb.eval_in_kernel("t.view.selection_column") == "topic"
 
 
-def test_a_clicked_point_pins_its_row_in_full(open_notebook: OpenNotebookFn) -> None:
-    nb = open_notebook([TEXTS])
-    view = EmbedView(nb.page)
-    view.wait_painted()
+def isolated_point(nb: OpenNotebook, view: EmbedView) -> tuple[int, float, float]:
+    """The row whose point is farthest from any other (a click or hover hits it alone), and its
+    page position (the canvas scrolled into view first)."""
     xy = np.array(nb.eval_in_kernel("t.projection[['x', 'y']].values.tolist()"))
     canvas = view.at(CANVAS).first
     canvas.scroll_into_view_if_needed()
@@ -289,8 +289,36 @@ def test_a_clicked_point_pins_its_row_in_full(open_notebook: OpenNotebookFn) -> 
     assert box is not None
     points = to_screen(xy, box["width"], box["height"])
     gaps = np.linalg.norm(points[:, None] - points[None], axis=2) + np.eye(len(points)) * 1e9
-    index = int(np.argmax(gaps.min(axis=1)))  # the most isolated point: a click hits it alone
-    careful_click(nb.page, box["x"] + points[index, 0], box["y"] + points[index, 1])
+    index = int(np.argmax(gaps.min(axis=1)))
+    return index, box["x"] + points[index, 0], box["y"] + points[index, 1]
+
+
+def test_long_column_names_leave_room_for_values(open_notebook: OpenNotebookFn) -> None:
+    """A long column name is shortened in the tooltip (the details panel has it in full), so its
+    value keeps a readable width instead of a few characters a line."""
+    nb = open_notebook([TEXTS])
+    view = EmbedView(nb.page)
+    view.wait_painted()
+    index, x, y = isolated_point(nb, view)
+    hover(nb.page, x, y)
+    tip = view.at(TOOLTIP).first
+    wait_for(tip.is_visible, 10, message="tooltip shown")
+    name = "number_of_characters_in_the_original_paragraph"
+    row = tip.locator("tr", has=nb.page.locator("th", has_text=name))
+    assert row.locator("td").inner_text().startswith(f"value {index} ")
+    value_width = row.locator("td").evaluate("(el) => el.getBoundingClientRect().width")
+    label = row.locator("th > span")
+    assert label.evaluate("(el) => el.scrollWidth > el.clientWidth"), "the name is not shortened"
+    assert label.text_content() == name  # shortened on screen only
+    assert value_width >= 140, f"the value has {value_width:.0f} px"
+
+
+def test_a_clicked_point_pins_its_row_in_full(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook([TEXTS])
+    view = EmbedView(nb.page)
+    view.wait_painted()
+    index, x, y = isolated_point(nb, view)
+    careful_click(nb.page, x, y)
     panel = view.at(".ew-details").first
     wait_for(panel.is_visible, 10, message="details panel pinned")
     assert panel.locator(".ew-details-title").inner_text() == f"row {index}"
