@@ -1,0 +1,67 @@
+"""Streamed frames (issue 10, item 7): what the canvas shows while a layout computes must look like
+a layout forming, never the points squeezed onto a line."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ew_cases import digits_cell, status_seq, wait_done
+from ew_notebook import OpenNotebookFn
+from ew_page import background_color
+from ew_widget import EmbedView
+
+MIN_SPREAD = 0.3  # the painted area's minor / major axis (a line: ~0; the digits' UMAP: ~0.8)
+
+
+def spread(pixels: np.ndarray) -> float:
+    """Ratio of the minor to the major axis of the painted pixels (their covariance's roots)."""
+    bg = background_color(pixels).astype(np.int16)
+    painted = np.abs(pixels.astype(np.int16) - bg).max(axis=2) > 8
+    rows, cols = np.nonzero(painted)
+    if len(rows) < 50:
+        return float("nan")
+    roots = np.sqrt(np.linalg.eigvalsh(np.cov(np.vstack([cols, rows]).astype(np.float64))))
+    return float(roots[0] / roots[1])
+
+
+def test_umap_frames_after_an_n_neighbors_change_are_never_a_line(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    nb = open_notebook([digits_cell("umap")])
+    view = EmbedView(nb.page)
+    wait_done(nb, view, "umap", timeout=120)
+    seq = status_seq(nb)
+    nb.run_in_kernel("t.view.params = {**t.view.params, 'n_neighbors': 40}")
+    spreads: list[float] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = nb.eval_in_kernel("[t.view.status.get('state'), t.view.status.get('seq', 0)]")
+        spreads.append(spread(view.pixels()))
+        if state[0] == "done" and state[1] > seq:
+            break
+        time.sleep(0.1)
+    wait_done(nb, view, "umap", after_seq=seq)
+    print("spreads:", [round(s, 2) for s in spreads])
+    assert len(spreads) >= 5, "too few frames sampled while computing"
+    assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
+
+
+def test_tsne_frames_are_never_a_line(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook([digits_cell("pca")])
+    view = EmbedView(nb.page)
+    wait_done(nb, view, "pca")
+    seq = status_seq(nb)
+    nb.run_in_kernel("t.view.algorithm = 'tsne'")
+    spreads: list[float] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        state = nb.eval_in_kernel("[t.view.status.get('state'), t.view.status.get('seq', 0)]")
+        spreads.append(spread(view.pixels()))
+        if state[0] == "done" and state[1] > seq:
+            break
+        time.sleep(0.1)
+    wait_done(nb, view, "tsne", after_seq=seq)
+    print("spreads:", [round(s, 2) for s in spreads])
+    assert len(spreads) >= 5, "too few frames sampled while computing"
+    assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
