@@ -16,10 +16,13 @@ import importlib
 import os
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Status phases while a job waits for umap: its import, or another thread's compilation.
 LOADING_UMAP = "loading UMAP (the first run on a machine compiles it: ~20 s)"
@@ -30,6 +33,10 @@ _lock = threading.Lock()
 #: kernels at once (e.g. the engine's worker and a synchronous ``Table.project`` call).
 NUMBA_LOCK = threading.RLock()
 _POLL_S = 0.05
+#: Seconds between two ticks of :func:`run_aside` (the status is never silent for longer).
+TICK_S = 1.0
+#: What holds NUMBA_LOCK in a :func:`run_aside` thread, for the status of a job waiting for it.
+_aside_holder: str | None = None
 _imports_lock = threading.Lock()  # not _lock: that one is held for the whole of import_umap
 _imports: dict[str, _Import] = {}
 
@@ -118,17 +125,54 @@ def wait_for_import(
 
 @contextlib.contextmanager
 def numba_section(
-    check: Callable[[], None], announce: Callable[[], None] | None = None
+    check: Callable[[], None], announce: Callable[[str], None] | None = None
 ) -> Iterator[None]:
     """Hold :data:`NUMBA_LOCK`, calling ``check`` while another thread holds it (e.g. the
     warm-up compiling umap), so a superseded job does not queue behind it; ``announce`` is
-    called once if it has to wait."""
+    called once, with what it waits for, if it has to wait."""
     if not NUMBA_LOCK.acquire(blocking=False):
         if announce is not None:
-            announce()
+            announce(_aside_holder or COMPILING_UMAP)
         while not NUMBA_LOCK.acquire(timeout=_POLL_S):
             check()
     try:
         yield
     finally:
         NUMBA_LOCK.release()
+
+
+def run_aside(
+    fn: Callable[[], T], check: Callable[[], None], tick: Callable[[float], None], holder: str
+) -> T:
+    """Run ``fn``, a long numba call that reports nothing (pynndescent's NN-descent: ~90 s at
+    200k x 768), in its own thread holding :data:`NUMBA_LOCK`, and wait for it here, calling
+    ``check`` and ``tick(seconds since the start)`` every :data:`TICK_S`.
+
+    A superseded job (``check`` raises) gives up the wait at once, so the next request starts;
+    ``fn`` itself cannot be stopped and finishes in the background, its result dropped. Numba
+    work waiting for it meanwhile says so with ``holder``.
+    """
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        global _aside_holder
+        with NUMBA_LOCK:
+            _aside_holder = holder
+            try:
+                outcome["value"] = fn()
+            except BaseException as error:  # raised in the waiting thread
+                outcome["error"] = error
+            finally:
+                _aside_holder = None
+                done.set()
+
+    threading.Thread(target=work, name="ew-numba-aside", daemon=True).start()
+    start = time.perf_counter()
+    while not done.wait(TICK_S):
+        check()
+        tick(time.perf_counter() - start)
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value

@@ -23,6 +23,8 @@ F32 = npt.NDArray[np.float32]
 #: manhattan (no BLAS) 2.8 s at 10k x 64.
 EXACT_MAX_ROWS = {"euclidean": 20_000, "cosine": 20_000, "correlation": 20_000, "manhattan": 5_000}
 CHUNK_ROWS = 2048
+#: The status while pynndescent runs (it reports nothing; the seconds are counted after it).
+NN_DESCENT = "nearest neighbours (NN-descent; a kernel's first search compiles, ~30 s)"
 
 
 def is_exact(n_rows: int, metric: str) -> bool:
@@ -64,7 +66,7 @@ def nearest_neighbors(
         idx, dist = _exact(x, k, metric, rep, lo, hi)
         method = "exact"
     else:
-        rep.progress(lo, "nearest neighbours (NN-descent)", force=True)
+        rep.progress(lo, NN_DESCENT, force=True)
         idx, dist = _nndescent(x, k, metric, rep)
         method = "nndescent"
     idx, dist = _self_first(idx, dist)
@@ -91,13 +93,7 @@ def _exact(
 
 
 def _nndescent(x: np.ndarray, k: int, metric: str, rep: Reporter) -> tuple[np.ndarray, np.ndarray]:
-    from ._lazy import (
-        COMPILING_UMAP,
-        LOADING_UMAP,
-        import_umap,
-        numba_section,
-        wait_for_import,
-    )
+    from ._lazy import LOADING_UMAP, import_umap, run_aside, wait_for_import
 
     # numba's cache defaults (set while umap is imported) must be in place before pynndescent
     wait_for_import(import_umap, rep.check, rep.announcer(LOADING_UMAP))
@@ -107,13 +103,21 @@ def _nndescent(x: np.ndarray, k: int, metric: str, rep: Reporter) -> tuple[np.nd
     # umap-learn's own settings for NN-descent (umap_.nearest_neighbors)
     n_trees = min(64, 5 + round(n**0.5 / 20.0))
     n_iters = max(5, round(np.log2(n)))
-    with numba_section(rep.check, rep.announcer(COMPILING_UMAP)):
+
+    def descend() -> tuple[np.ndarray, np.ndarray]:
         index = NNDescent(
             x, n_neighbors=k, metric=metric, n_trees=n_trees, n_iters=n_iters,
             max_candidates=60, random_state=0, low_memory=True, compressed=True,
         )  # fmt: skip
         i, d = index.neighbor_graph
-    return np.asarray(i), np.asarray(d)
+        return np.asarray(i), np.asarray(d)
+
+    # pynndescent reports nothing and cannot be stopped: the status counts the seconds instead,
+    # and a superseded job stops waiting for it
+    return run_aside(
+        descend, rep.check, lambda s: rep.announce(f"{NN_DESCENT} · {s:.0f} s"),
+        "waiting for an earlier nearest-neighbour search to finish",
+    )  # fmt: skip
 
 
 def _self_first(idx: np.ndarray, dist: np.ndarray) -> tuple[I32, F32]:

@@ -111,7 +111,11 @@ class Reporter:
     def announcer(self, phase: str) -> Callable[[], None]:
         """A callback that reports ``phase`` at the current progress (for waits that cannot
         report progress themselves: an import, another thread's compilation)."""
-        return lambda: self.progress(self._fraction, phase, force=True)
+        return lambda: self.announce(phase)
+
+    def announce(self, phase: str) -> None:
+        """Report ``phase`` now, at the current progress."""
+        self.progress(self._fraction, phase, force=True)
 
     def continue_from_previous(self) -> None:
         """The layout starts from the last one returned (``start="previous"``)."""

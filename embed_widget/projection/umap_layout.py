@@ -20,13 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._lazy import (
-    COMPILING_UMAP,
-    LOADING_UMAP,
-    import_umap,
-    numba_section,
-    wait_for_import,
-)
+from ._lazy import LOADING_UMAP, import_umap, numba_section, wait_for_import
 from .cache import KeyCache, Slot, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
@@ -72,7 +66,7 @@ def fuzzy_graph(
     import_umap()
     from umap.umap_ import fuzzy_simplicial_set
 
-    with numba_section(rep.check, rep.announcer(COMPILING_UMAP)):
+    with numba_section(rep.check, rep.announce):
         graph, _, _ = fuzzy_simplicial_set(
             x, n_neighbors, None, metric, knn_indices=idx, knn_dists=dist
         )
@@ -105,7 +99,7 @@ def _initial_layout(
 
     t0 = time.perf_counter()
     rs = np.random.RandomState(seed)
-    with numba_section(rep.check, rep.announcer(COMPILING_UMAP)):
+    with numba_section(rep.check, rep.announce):
         emb = spectral_layout(x, graph, 2, rs, metric=metric, metric_kwds={})
     emb = noisy_scale_coords(emb, rs, max_coord=10, noise=0.0001)
     rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
@@ -179,7 +173,7 @@ def _sgd(
     span = 1.0 - _INIT
     for epoch in range(n_epochs):
         rep.progress(_INIT + span * epoch / n_epochs, f"layout {epoch}/{n_epochs}")
-        with numba_section(rep.check, rep.announcer(COMPILING_UMAP)):
+        with numba_section(rep.check, rep.announce):
             optimize(
                 emb, emb, head, tail, n_vertices, epochs_per_sample, a, b, rng_per_sample, 1.0,
                 2, True, alpha, epochs_per_negative_sample, next_negative, next_sample, epoch,
