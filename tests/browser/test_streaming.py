@@ -1,5 +1,5 @@
-"""Streamed frames (issue 10, item 7): what the canvas shows while a layout computes must look like
-a layout forming, never the points squeezed onto a line."""
+"""While a layout computes (issue 10, items 7 and 8): streamed frames look like a layout forming,
+never the points squeezed onto a line, and the status names each wait."""
 
 from __future__ import annotations
 
@@ -42,7 +42,6 @@ def test_umap_frames_after_an_n_neighbors_change_are_never_a_line(
             break
         time.sleep(0.1)
     wait_done(nb, view, "umap", after_seq=seq)
-    print("spreads:", [round(s, 2) for s in spreads])
     assert len(spreads) >= 5, "too few frames sampled while computing"
     assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
 
@@ -62,6 +61,38 @@ def test_tsne_frames_are_never_a_line(open_notebook: OpenNotebookFn) -> None:
             break
         time.sleep(0.1)
     wait_done(nb, view, "tsne", after_seq=seq)
-    print("spreads:", [round(s, 2) for s in spreads])
     assert len(spreads) >= 5, "too few frames sampled while computing"
     assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
+
+
+_RECORD_STATUS_JS = """() => {
+  const seen = window.__ewStatusTexts = [];
+  const note = () => {
+    for (const s of document.querySelectorAll('.embed-widget .ew-status')) {
+      const text = s.textContent;
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }
+  };
+  new MutationObserver(note).observe(document.body,
+    {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_the_status_names_each_wait(open_notebook: OpenNotebookFn) -> None:
+    """In a new kernel the status says UMAP is loading and a PCA preview is shown; t-SNE names its
+    early-exaggeration phase. Every text the status bar showed is recorded in the page."""
+    nb = open_notebook([digits_cell("umap")], run=False)
+    nb.page.evaluate(_RECORD_STATUS_JS)
+    nb.run_all()
+    view = EmbedView(nb.page)
+    wait_done(nb, view, "umap", timeout=120)
+    seq = status_seq(nb)
+    nb.run_in_kernel("t.view.algorithm = 'tsne'")
+    wait_done(nb, view, "tsne", after_seq=seq, timeout=120)
+    texts: list[str] = nb.page.evaluate("() => window.__ewStatusTexts")
+    assert any(t.startswith("UMAP · loading UMAP") for t in texts), texts
+    assert any(t.endswith("· showing a PCA preview") for t in texts), texts
+    assert any(t.startswith("t-SNE · iteration") and "early exaggeration" in t for t in texts), (
+        texts
+    )
+    assert texts[-1].startswith("t-SNE · ") and texts[-1].endswith(" s"), texts[-1]
