@@ -67,6 +67,39 @@ class Table(data.Table):
             self._view = EmbeddingView(self)
         return self._view
 
+    def neighbors(self, row: int, k: int = 10, metric: str | None = None) -> pd.DataFrame:
+        """The ``k`` rows nearest to ``row`` in the original space (exact), nearest first.
+
+        Parameters
+        ----------
+        row
+            The row whose neighbours to find.
+        k
+            How many (at most the number of other rows).
+        metric
+            ``"euclidean"``, ``"cosine"``, ``"correlation"`` or ``"manhattan"``; default: the
+            shown projection's metric when it has one (UMAP, t-SNE), else cosine for a vector
+            column and euclidean for numeric columns.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A ``distance`` column and the rows' cells, indexed by row number; ``attrs`` holds
+            the row, the metric and the embedding columns.
+        """
+        view = self._view if self._view is not None and not self._view.closed else None
+        embedding = list(view.embedding) if view else self.default_embedding_columns
+        session = session_for(self)
+        if metric is None:
+            shown = view.result if view else None
+            params = shown.params if shown is not None else (view.params if view else {})
+            metric = session.default_metric(embedding, params)
+        indices, distances = session.neighbors(row, k, metric, embedding)
+        frame = self.rows_frame(indices.tolist())
+        frame.insert(0, "distance", distances)
+        frame.attrs = {"row": int(row), "metric": metric, "embedding": embedding, "k": len(frame)}
+        return frame
+
     @property
     def selection(self) -> pd.DataFrame:
         """The rows selected in the widget (lasso or ``view.selection``), with their x, y."""

@@ -1,6 +1,7 @@
 // The widget's view: builds the parts and wires them to the model. Every listener registered here
 // is removed by dispose().
 
+import { ExploreBar } from "./controls/explore";
 import { type ParamControl, paramControl } from "./controls/params";
 import {
   algorithmPicker,
@@ -19,7 +20,9 @@ import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
 import { caption, composePng, EXPORT_SCALE } from "./plot/export";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
+import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { drawablePositions, interpolate } from "./plot/palette";
+import { Rings } from "./plot/rings";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
@@ -39,7 +42,16 @@ export class App {
   private readonly tooltip: Tooltip;
   private readonly selectionList = new SelectionList();
   private readonly scatter: Scatter;
-  private readonly details = new DetailsPanel((index) => this.send({ type: "details", index }));
+  private readonly details = new DetailsPanel(
+    (index) => this.send({ type: "details", index }),
+    (focus) => this.focusOn(focus),
+  );
+  private readonly explore: ExploreBar;
+  private readonly rings: Rings;
+  private focus: { index: number; neighbors: number[] } | null = null;
+  private legendHidden: ReadonlySet<number> = new Set();
+  /** Rows of the emphasis mask drawn (-1: none), to apply it again when the row count changes. */
+  private emphasised = -1;
   private pickers = new Map<string, Picker>();
   private params = new Map<string, ParamControl>();
   private codes: Uint8Array | null = null;
@@ -49,9 +61,15 @@ export class App {
   private readonly wheel: WheelGate;
 
   constructor(private readonly model: Model) {
-    this.legend = new Legend((hidden) =>
-      this.scatter.setHidden(this.codes ? hiddenMask(this.codes, hidden) : null),
-    );
+    this.legend = new Legend((hidden) => {
+      this.legendHidden = hidden;
+      this.showHidden();
+    });
+    this.explore = new ExploreBar({
+      search: (text) => this.set("search", text),
+      filter: (expression) => this.set("filter", expression),
+      selectMatches: () => this.selectMatches(),
+    });
     this.tooltip = new Tooltip((index) => this.send({ type: "row", index }));
     const main = el("div", "ew-main");
     this.plotBox.style.height = `${PLOT_HEIGHT}px`;
@@ -59,6 +77,7 @@ export class App {
     this.root.append(
       this.toolbar,
       this.paramsBox,
+      this.explore.element,
       this.statusBar.element,
       main,
       this.actions(),
@@ -67,8 +86,10 @@ export class App {
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
+      onView: () => this.rings.place(),
     });
-    this.plotBox.append(this.tooltip.element, this.details.element);
+    this.rings = new Rings((index) => this.scatter.screenPosition(index));
+    this.plotBox.append(this.rings.element, this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
 
@@ -104,6 +125,10 @@ export class App {
     });
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
     this.listen("change:selection", () => this.showSelection());
+    this.listen("change:_search", () => this.showSearch());
+    this.listen("change:search", () => this.showSearch());
+    this.listen("change:_filter", () => this.showFilter());
+    this.listen("change:filter", () => this.showFilter());
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
     this.model.on("msg:custom", onMessage);
     this.cleanups.push(() => this.model.off("msg:custom", onMessage));
@@ -127,6 +152,8 @@ export class App {
     this.showColors(this.model.get("_colors"));
     this.showLayout(this.model.get("_layout"), true);
     this.showSelection();
+    this.showSearch();
+    this.showFilter();
     // The kernel counts the views showing this widget: with none left it stops and frees its work.
     this.send({ type: "output", shown: true });
     if (toUint32(this.model.get("selection")).length) this.send({ type: "rows" });
@@ -142,6 +169,7 @@ export class App {
     for (const picker of this.pickers.values()) picker.dispose();
     for (const control of this.params.values()) control.dispose();
     this.tooltip.clear();
+    this.explore.dispose();
     this.details.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
@@ -266,6 +294,8 @@ export class App {
       this.root.dataset.seq = String(seq);
       this.layoutsDrawn += 1;
       this.root.dataset.layouts = String(this.layoutsDrawn);
+      this.rings.place();
+      if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
     });
   }
 
@@ -288,8 +318,54 @@ export class App {
       this.codes = null;
       encoding = { kind: "none", color: colors?.color ?? "#4e79a7" };
     }
-    this.scatter.setHidden(null);
+    this.legendHidden = new Set();
+    this.showHidden();
     void this.scatter.setColors(encoding);
+  }
+
+  private showSearch(): void {
+    const rows = this.model.get("_limits")?.n_rows ?? 0;
+    this.explore.showSearch(this.model.get("_search") ?? {}, this.model.get("search") ?? "", rows);
+    this.showEmphasis();
+  }
+
+  private showFilter(): void {
+    const rows = this.model.get("_limits")?.n_rows ?? 0;
+    this.explore.showFilter(this.model.get("_filter") ?? {}, this.model.get("filter") ?? "", rows);
+    this.showHidden();
+  }
+
+  private matches(): Uint32Array | null {
+    const indices = this.model.get("_search")?.indices;
+    return indices ? toUint32(indices) : null;
+  }
+
+  private selectMatches(): void {
+    const matches = this.matches();
+    if (!matches) return;
+    this.set("selection", fromUint32(Array.from(matches)));
+  }
+
+  private focusOn(focus: { index: number; neighbors: number[] } | null): void {
+    this.focus = focus;
+    this.rings.show(focus?.index ?? null, focus?.neighbors ?? []);
+    this.showEmphasis();
+  }
+
+  /** Dim all but a clicked point and its neighbours, else all but the search's matches. */
+  private showEmphasis(): void {
+    const n = this.scatter.current?.x.length ?? 0;
+    const mask = n ? emphasisMask(n, this.focus, this.matches()) : null;
+    this.emphasised = mask ? n : -1;
+    void this.scatter.setEmphasis(mask);
+  }
+
+  /** Hide what the legend hides and what the filter hides. */
+  private showHidden(): void {
+    const filtered = this.model.get("_filter")?.hidden;
+    const byLegend = this.codes ? hiddenMask(this.codes, this.legendHidden) : null;
+    const n = this.codes?.length ?? this.scatter.current?.x.length ?? 0;
+    this.scatter.setHidden(hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null));
   }
 
   private hover(index: number | null): void {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from .columns import Array, Column
+from .columns import Array, CellType, Column
 
 _CHUNK_CELLS = 1 << 18  # cells per block of rows: stays in cache and bounds the temporaries
 
@@ -65,3 +67,14 @@ def invalid_message(
         f"NaN, inf or missing value in the embedding: {len(bad)} row(s), first rows "
         f"{bad[:10].tolist()}, in column(s) {names}; accepted: finite numbers{hint}"
     )
+
+
+def default_embedding(types: Mapping[str, CellType]) -> list[str]:
+    """The default embedding columns: the first vector column, else every number column."""
+    vectors = [n for n, t in types.items() if t == "vector"]
+    return vectors[:1] if vectors else [n for n, t in types.items() if t == "number"]
+
+
+def finite_cell(cell: object) -> bool:
+    """Whether an embedding cell is present and all finite."""
+    return cell is not None and bool(np.isfinite(np.asarray(cell, dtype=np.float64)).all())

@@ -13,7 +13,6 @@ import pandas as pd
 from . import categories
 from .columns import (
     Array,
-    CellType,
     Column,
     Kind,
     cell_value,
@@ -32,7 +31,14 @@ from .ingest import (
     frame_kind,
 )
 from .keywords import unknown_keywords
-from .matrix import bad_rows, fill, invalid_message, not_numeric
+from .matrix import (
+    bad_rows,
+    default_embedding,
+    fill,
+    finite_cell,
+    invalid_message,
+    not_numeric,
+)
 
 #: The default colour column is the first categorical column with at most this many categories.
 MAX_COLOR_CATEGORIES = 50
@@ -144,7 +150,7 @@ class Table:
         if self._drop:
             types = {n: t for n, (_, t, _) in zip(self._cols, checked, strict=True)}
             cells = {n: c for n, (c, _, _) in zip(self._cols, checked, strict=True)}
-            bad = [n for n in _default_embedding(types) if not _finite_cell(cells[n])]
+            bad = [n for n in default_embedding(types) if not finite_cell(cells[n])]
             if bad:
                 warnings.warn(
                     f"add_data: row not added (drop_invalid=True): NaN, inf or missing value "
@@ -245,6 +251,11 @@ class Table:
 
     get_dataframe = to_dataframe  # W&B's name
 
+    def rows_frame(self, rows: Sequence[int]) -> pd.DataFrame:
+        """Some rows as a DataFrame (cells as :meth:`row` gives them), indexed by row number."""
+        index = pd.Index([int(i) for i in rows], name="row")
+        return pd.DataFrame([self.row(i) for i in index], index=index, columns=self.columns)
+
     # --- kinds and defaults -----------------------------------------------------------------------
 
     @property
@@ -258,7 +269,7 @@ class Table:
     def default_embedding_columns(self) -> list[str]:
         """What :meth:`embedding_matrix` uses by default: the embedding (vector) column if there is
         one (the first if several), otherwise every numeric column."""
-        return _default_embedding({n: c.type for n, c in self._cols.items()})
+        return default_embedding({n: c.type for n, c in self._cols.items()})
 
     @property
     def default_color_column(self) -> str | None:
@@ -386,12 +397,3 @@ def _only(current: Any, frame: Any) -> Any:
     if current is not None:
         raise TypeError("Table: pass one DataFrame, not two")
     return frame
-
-
-def _default_embedding(types: Mapping[str, CellType]) -> list[str]:
-    vectors = [n for n, t in types.items() if t == "vector"]
-    return vectors[:1] if vectors else [n for n, t in types.items() if t == "number"]
-
-
-def _finite_cell(cell: object) -> bool:
-    return cell is not None and bool(np.isfinite(np.asarray(cell, dtype=np.float64)).all())

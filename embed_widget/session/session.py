@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InvalidSetting
 from ..projection import ALGORITHMS, ProjectionEngine, ProjectionResult, check_params
+from ..projection.neighbors import METRICS, NeighborIndex
 from ..projection.schema import data_limits
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class ProjectionSession:
         self._lock = threading.Lock()
         self._matrix_key: tuple[int, tuple[str, ...]] | None = None
         self._matrix: np.ndarray | None = None
+        self._neighbors: tuple[tuple[int, tuple[str, ...]], NeighborIndex] | None = None
         self._lives: list[LiveProjection] = []
         table.subscribe(self._on_data_changed)
         with _sessions_lock:
@@ -102,6 +104,29 @@ class ProjectionSession:
         with self._lock:
             self._matrix_key, self._matrix = key, matrix
         return matrix
+
+    def neighbors(
+        self, row: int, k: int, metric: str, embedding: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` rows nearest to ``row`` in the original space of ``embedding`` (exact), and
+        their distances, nearest first."""
+        if metric not in METRICS:
+            raise InvalidSetting(f"metric must be one of {list(METRICS)}, not {metric!r}")
+        key = self.key(embedding)
+        matrix = self.matrix(embedding)
+        index = self._neighbors
+        if index is None or index[0] != key:
+            index = self._neighbors = (key, NeighborIndex(matrix))
+        return index[1].query(row, k, metric)
+
+    def default_metric(self, embedding: Sequence[str], params: Mapping[str, Any]) -> str:
+        """The projection's metric when it has one, else cosine for a vector column and
+        euclidean for numeric columns."""
+        metric = params.get("metric")
+        if isinstance(metric, str) and metric in METRICS:
+            return metric
+        kinds = self.table.column_kinds
+        return "cosine" if any(kinds.get(c) == "embedding" for c in embedding) else "euclidean"
 
     @property
     def cached_matrix(self) -> np.ndarray | None:
@@ -169,13 +194,13 @@ class ProjectionSession:
         with self._lock:
             if any(live.shown for live in self._lives):
                 return
-            self._matrix_key, self._matrix = None, None
+            self._matrix_key, self._matrix, self._neighbors = None, None, None
         self.engine.projector.clear()
 
     def _on_data_changed(self) -> None:
         # The old data's caches (neighbour graphs, affinities, results) go; views recompute.
         with self._lock:
-            self._matrix_key, self._matrix = None, None
+            self._matrix_key, self._matrix, self._neighbors = None, None, None
             lives = list(self._lives)
         self.engine.projector.clear()
         for live in lives:

@@ -18,12 +18,15 @@ __all__ = [
     "ContinuousColors",
     "CsvReply",
     "DetailsReply",
+    "FilterState",
     "Layout",
     "Limits",
+    "Neighbor",
     "NoColors",
     "RowReply",
     "RowSummary",
     "RowsReply",
+    "SearchState",
     "Status",
 ]
 
@@ -95,6 +98,35 @@ class ContinuousColors(TypedDict):
 Colors = NoColors | CategoricalColors | ContinuousColors
 
 
+class SearchState(TypedDict):
+    """The rows the search matches (``_search``): uint32 indices as bytes (None: no search)."""
+
+    query: str
+    count: int
+    indices: bytes | None
+    #: why the last query typed in the widget was not applied (the previous matches stay)
+    error: str | None
+
+
+class FilterState(TypedDict):
+    """The rows the filter hides (``_filter``): a uint8 mask as bytes, 1 = hidden (None: none)."""
+
+    expression: str
+    #: rows kept
+    count: int
+    hidden: bytes | None
+    #: why the last expression typed in the widget was not applied (the previous one stays)
+    error: str | None
+
+
+class Neighbor(TypedDict):
+    """One of a row's nearest rows in the original space."""
+
+    index: int
+    distance: float
+    label: str
+
+
 class RowReply(TypedDict, total=False):
     """Kernel → frontend: one row's cells as text, its image PNG in buffers[0] if ``image``."""
 
@@ -106,13 +138,18 @@ class RowReply(TypedDict, total=False):
 
 
 class DetailsReply(TypedDict, total=False):
-    """Kernel → frontend: every cell of one row in full, its image PNG in buffers[0]."""
+    """Kernel → frontend: every cell of one row in full, its image PNG in buffers[0], and its
+    nearest rows in the original space (with the metric used)."""
 
     type: Literal["details"]
     index: int
     values: list[list[str]]
     image: bool
     error: str
+    metric: str
+    neighbors: list[Neighbor]
+    #: why no neighbours could be found (e.g. no embedding chosen)
+    neighbors_error: str
 
 
 class RowSummary(TypedDict):

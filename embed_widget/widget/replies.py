@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..data import Table
-from .protocol import CsvReply, RowsReply
+from .protocol import CsvReply, Neighbor, RowsReply
 from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ class Source(Protocol):
     selection: np.ndarray
 
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None: ...
+
+    def neighbors_of(self, index: int) -> tuple[str, list[Neighbor]]: ...
 
 
 def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
@@ -49,8 +51,14 @@ def _row(source: Source, index: int) -> Reply:
 
 
 def _details(source: Source, index: int) -> Reply:
-    """Every value of one row in full, for the pinned details panel."""
-    return _one_row("details", row_in_full, source, index)
+    """Every value of one row in full, and its nearest rows, for the pinned details panel."""
+    content, buffers = _one_row("details", row_in_full, source, index)
+    if "error" not in content:
+        try:
+            content["metric"], content["neighbors"] = source.neighbors_of(index)
+        except (ValueError, TypeError, KeyError) as error:  # e.g. no embedding chosen
+            content["neighbors_error"] = str(error)
+    return content, buffers
 
 
 RowFn = Callable[[Table, int, str | None, str | None], tuple[list[list[str]], bytes | None]]

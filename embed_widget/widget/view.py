@@ -22,6 +22,7 @@ from ..session import status as st
 from ..session.debounce import Debounced
 from .choices import Choices
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
+from .explore import Exploring
 from .outputs import Outputs
 from .protocol import Colors, Layout
 from .replies import reply, rows_reply
@@ -29,11 +30,9 @@ from .settings import (
     InvalidSetting,
     check_algorithm_params,
     check_columns,
-    check_selection,
     checked_algorithm,
     smart_defaults,
 )
-from .traits import IndexArray
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,11 +44,11 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 _ACCEPTED = (
     "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
-    "selection_column",
+    "selection_column", "search", "search_column", "filter",
 )  # fmt: skip
 
 
-class EmbeddingView(anywidget.AnyWidget):
+class EmbeddingView(Exploring, anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -63,7 +62,8 @@ class EmbeddingView(anywidget.AnyWidget):
         ``table.project()`` and every other view of it.
     **settings
         Initial values of the public traits (``algorithm``, ``params``, ``embedding``,
-        ``color_by``, ``image_column``, ``selection``); unknown names raise ``TypeError``.
+        ``color_by``, ``image_column``, ``selection``, ``search``, ``filter``, ...); unknown
+        names raise ``TypeError``.
     """
 
     _esm = STATIC / "widget.js"
@@ -95,9 +95,6 @@ class EmbeddingView(anywidget.AnyWidget):
     selection_column = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     """Column the selection list shows for each selected row (default: the first text column,
     else the colour column), or None for row numbers."""
-
-    selection = IndexArray().tag(sync=True)
-    """Row indices selected in the plot (lasso) or from Python, as a uint32 array."""
 
     status = traitlets.Dict().tag(sync=True)
     """Computation state (:class:`~embed_widget.session.Status`): ``state``
@@ -193,6 +190,7 @@ class EmbeddingView(anywidget.AnyWidget):
             self.selection = []
         self._apply_defaults()
         self._sync_table()
+        self.update_exploration()
         if self._started:
             self.live.refresh()
 
@@ -260,8 +258,10 @@ class EmbeddingView(anywidget.AnyWidget):
 
     def _request(self) -> None:
         if self._started and self._live is not None:
-            settings = Settings(self.algorithm, dict(self.params), tuple(self.embedding))
-            self._live.request(settings)
+            self._live.request(self.current_settings())
+
+    def current_settings(self) -> Settings:
+        return Settings(self.algorithm, dict(self.params), tuple(self.embedding))
 
     def _sync_table(self) -> None:
         self._columns = [dict(c) for c in column_infos(self.table.column_kinds)]
@@ -300,12 +300,6 @@ class EmbeddingView(anywidget.AnyWidget):
     def _check_scale(self, proposal: dict[str, Any]) -> Any:
         if not self._from_frontend:
             self._encode_colors(self.color_by, proposal["value"])  # e.g. log of negative values
-        return proposal["value"]
-
-    @traitlets.validate("selection")
-    def _check_selection(self, proposal: dict[str, Any]) -> Any:
-        if not self._from_frontend:
-            check_selection(proposal["value"], len(self.table))
         return proposal["value"]
 
     @traitlets.validate("algorithm")

@@ -1,14 +1,21 @@
-// The details panel: one row pinned (a click on a point), every value in full, its image larger
-// and its index. Escape, the close button or a click elsewhere unpins it. Values are text.
+// The details panel: one row pinned (a click on a point), every value in full, its image larger,
+// its index and its nearest rows in the original space (a click on one moves there). Escape, the
+// close button or a click elsewhere unpins it. Values are text.
 import { el } from "../dom";
-import type { DetailsReply } from "../protocol/messages";
+import type { DetailsReply, Neighbor } from "../protocol/messages";
+
+/** The pinned row and its neighbours (nearest first), or null once unpinned. */
+export type FocusFn = (focus: { index: number; neighbors: number[] } | null) => void;
 
 export class DetailsPanel {
   readonly element = el("div", "ew-details");
   private pinned: number | null = null;
   private imageUrl: string | null = null;
 
-  constructor(private readonly request: (index: number) => void) {
+  constructor(
+    private readonly request: (index: number) => void,
+    private readonly onFocus: FocusFn = () => {},
+  ) {
     this.element.hidden = true;
     this.element.setAttribute("role", "dialog");
   }
@@ -51,8 +58,29 @@ export class DetailsPanel {
       list.append(el("dt", undefined, name), el("dd", undefined, value));
     if (reply.error) parts.push(el("div", "ew-details-error", reply.error));
     parts.push(list);
+    if (reply.neighbors) parts.push(this.neighborList(reply.neighbors, reply.metric ?? ""));
+    if (reply.neighbors_error) parts.push(el("div", "ew-details-error", reply.neighbors_error));
     this.element.replaceChildren(...parts);
     this.element.hidden = false;
+    this.onFocus({ index: reply.index, neighbors: (reply.neighbors ?? []).map((n) => n.index) });
+  }
+
+  private neighborList(neighbors: Neighbor[], metric: string): HTMLElement {
+    const section = el("div", "ew-details-neighbors");
+    section.appendChild(el("div", "ew-details-subtitle", `nearest in the original space (${metric})`));
+    const list = el("ol");
+    for (const neighbor of neighbors) {
+      const item = el("li");
+      const go = el("button", "ew-neighbor", neighbor.label);
+      go.type = "button";
+      go.dataset.index = String(neighbor.index);
+      go.title = `row ${neighbor.index}: show its details and neighbours`;
+      go.addEventListener("click", () => this.pin(neighbor.index));
+      item.append(go, el("span", "ew-distance", formatDistance(neighbor.distance)));
+      list.appendChild(item);
+    }
+    section.appendChild(list);
+    return section;
   }
 
   dispose(): void {
@@ -64,5 +92,10 @@ export class DetailsPanel {
     this.imageUrl = null;
     this.element.replaceChildren();
     this.element.hidden = true;
+    if (this.pinned === null) this.onFocus(null);
   }
+}
+
+function formatDistance(d: number): string {
+  return d === 0 ? "0" : Math.abs(d) >= 0.01 && Math.abs(d) < 1e4 ? d.toFixed(3) : d.toExponential(2);
 }

@@ -37,3 +37,68 @@ export function drawablePositions(positions: Float32Array): Float32Array {
   }
   return out;
 }
+
+/** What colours the points: nothing, a category code per point, or a value in [0, 1]. */
+export type PointColors =
+  | { kind: "none"; color: string }
+  | { kind: "categorical"; codes: Uint8Array; palette: string[] }
+  | { kind: "continuous"; values: Float32Array; palette: string[] };
+
+/** What regl-scatterplot is given: the value column that colours, the colours, the values. */
+export interface DrawnColors {
+  colorBy: "valueA" | "valueB" | null;
+  pointColor: string | string[];
+  valueA?: Uint8Array;
+  valueB?: Float32Array;
+}
+
+/** How far a dimmed point's colour goes towards the background. */
+export const DIM = 0.82;
+
+/** `color` mixed towards `background` by `amount` (0: itself, 1: the background). */
+export function fade(color: string, background: string, amount = DIM): string {
+  const [r, g, b] = parseHex(color);
+  const [br, bg, bb] = parseHex(background);
+  const mix = (c: number, to: number) => c + amount * (to - c);
+  return `#${hex(mix(r, br))}${hex(mix(g, bg))}${hex(mix(b, bb))}`;
+}
+
+/**
+ * The colours to draw, with the points whose `emphasis` entry is 0 dimmed (a search's misses, the
+ * rows that are not a clicked point's neighbours); null emphasises none. Dimming doubles the
+ * palette: the second half holds the faded colours, and a dimmed point's value points there.
+ */
+export function drawnColors(
+  colors: PointColors,
+  emphasis: Uint8Array | null,
+  background: string,
+  n: number,
+): DrawnColors {
+  const dim = emphasis !== null && emphasis.length === n;
+  if (colors.kind === "none") {
+    if (!dim || !emphasis) return { colorBy: null, pointColor: colors.color };
+    const codes = new Uint8Array(emphasis.length);
+    for (let i = 0; i < codes.length; i++) codes[i] = emphasis[i] ? 0 : 1;
+    return { colorBy: "valueA", pointColor: [colors.color, fade(colors.color, background)], valueA: codes };
+  }
+  const faded = (palette: string[]) => [...palette, ...palette.map((c) => fade(c, background))];
+  if (colors.kind === "categorical") {
+    if (!dim || !emphasis) return { colorBy: "valueA", pointColor: colors.palette, valueA: colors.codes };
+    const k = colors.palette.length;
+    const codes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) codes[i] = colors.codes[i] + (emphasis[i] ? 0 : k);
+    return { colorBy: "valueA", pointColor: faded(colors.palette), valueA: codes };
+  }
+  const valueA = new Uint8Array(n); // regl-scatterplot drops valueB unless valueA is given too
+  if (!dim || !emphasis)
+    return { colorBy: "valueB", pointColor: colors.palette, valueA, valueB: colors.values };
+  // regl-scatterplot picks colour floor(value * (colours - 1)): aim at the middle of each bin
+  const k = colors.palette.length;
+  const last = 2 * k - 1;
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const bin = Math.min(k - 1, Math.floor(colors.values[i] * (k - 1)));
+    values[i] = Math.min(1, (bin + (emphasis[i] ? 0 : k) + 0.5) / last);
+  }
+  return { colorBy: "valueB", pointColor: faded(colors.palette), valueA, valueB: values };
+}

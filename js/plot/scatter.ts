@@ -2,19 +2,18 @@
 // decided elsewhere; this module only draws them, in order, and reports hover and selection.
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import { type Points2D, pointOpacity, pointSize } from "./layout";
+import { drawnColors, type PointColors } from "./palette";
+
+export type { PointColors };
 
 type Plot = ReturnType<typeof createScatterplot>;
 type Renderer = ReturnType<typeof createRenderer>;
 
-/** What colours the points: nothing, a category code per point, or a value in [0, 1]. */
-export type PointColors =
-  | { kind: "none"; color: string }
-  | { kind: "categorical"; codes: Uint8Array; palette: string[] }
-  | { kind: "continuous"; values: Float32Array; palette: string[] };
-
 export interface ScatterEvents {
   onHover: (index: number | null) => void;
   onSelect: (indices: number[]) => void;
+  /** The camera moved (pan, zoom, reset). */
+  onView?: () => void;
 }
 
 // One WebGL context for every plot on the page: browsers cap live contexts at ~16. Its drawing
@@ -99,6 +98,8 @@ export class Scatter {
   private drawing = false;
   private queued: DrawRequest | null = null;
   private hidden: Uint8Array | null = null;
+  private emphasis: Uint8Array | null = null;
+  private background = BACKGROUND;
   private readonly onMove: (event: MouseEvent) => void;
 
   constructor(container: HTMLElement, events: ScatterEvents) {
@@ -151,6 +152,7 @@ export class Scatter {
     this.plot.subscribe("pointOut", () => events.onHover(null));
     this.plot.subscribe("select", ({ points }) => events.onSelect(points));
     this.plot.subscribe("deselect", () => events.onSelect([]));
+    this.plot.subscribe("view", () => events.onView?.());
   }
 
   /** The layout on screen (or about to be), in the plot's [-1, 1] space. */
@@ -166,6 +168,18 @@ export class Scatter {
 
   setColors(colors: PointColors): Promise<void> {
     this.colors = colors;
+    return this.redraw();
+  }
+
+  /** Dim the points whose entry is 0 (1: drawn as usual); null dims none. */
+  setEmphasis(mask: Uint8Array | null): Promise<void> {
+    if (mask === null && this.emphasis === null) return Promise.resolve();
+    this.emphasis = mask;
+    return this.redraw();
+  }
+
+  /** Draw the current layout again (new colours or emphasis; x and y stay). */
+  private redraw(): Promise<void> {
     if (!this.points) return Promise.resolve();
     this.queued ??= { points: this.points, animate: false };
     return this.flush();
@@ -208,6 +222,9 @@ export class Scatter {
   /** The colour behind the points (the notebook theme's background). */
   setBackground(color: string): void {
     void this.plot.set({ backgroundColor: color } as Record<string, unknown>);
+    const changed = color !== this.background;
+    this.background = color;
+    if (changed && this.emphasis) void this.redraw(); // dimmed colours fade towards it
   }
 
   toDataURL(): string {
@@ -244,17 +261,14 @@ export class Scatter {
     const n = points.x.length;
     const sameGeometry = this.points === points;
     const canAnimate = animate && this.points !== null && this.points.x.length === n;
-    await this.plot.set({ ...this.encoding(), pointSize: pointSize(n), opacity: pointOpacity(n) });
-    const data: { x: Float32Array; y: Float32Array; valueA?: Uint8Array; valueB?: Float32Array } = {
-      x: points.x,
-      y: points.y,
-    };
-    if (this.colors.kind === "categorical") data.valueA = this.colors.codes;
-    if (this.colors.kind === "continuous") {
-      // regl-scatterplot drops valueB unless valueA is given too (it then reads x, y only).
-      data.valueA = new Uint8Array(n);
-      data.valueB = this.colors.values;
-    }
+    const { colorBy, pointColor, valueA, valueB } = drawnColors(
+      this.colors,
+      this.emphasis,
+      this.background,
+      n,
+    );
+    await this.plot.set({ colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) });
+    const data = { x: points.x, y: points.y, ...(valueA && { valueA }), ...(valueB && { valueB }) };
     await this.plot.draw(data, {
       transition: canAnimate,
       transitionDuration: TRANSITION_MS,
@@ -268,17 +282,6 @@ export class Scatter {
     this.spatialIndex = this.plot.get("spatialIndex");
     this.applyFilter();
     onDrawn?.();
-  }
-
-  private encoding(): Record<string, unknown> {
-    switch (this.colors.kind) {
-      case "categorical":
-        return { colorBy: "valueA", pointColor: this.colors.palette };
-      case "continuous":
-        return { colorBy: "valueB", pointColor: this.colors.palette };
-      default:
-        return { colorBy: null, pointColor: this.colors.color };
-    }
   }
 
   private applyFilter(): void {

@@ -60,12 +60,25 @@ export interface DetailsRequest {
 }
 
 /** Kernel → frontend: (name, text) of every column, untruncated; the PNG in buffers[0]. */
+/** One of a row's nearest rows in the original space. */
+export interface Neighbor {
+  index: number;
+  distance: number;
+  label: string;
+}
+
 export interface DetailsReply {
   type: "details";
   index: number;
   values?: [string, string][];
   image?: boolean;
   error?: string;
+  /** The metric the neighbours were found with. */
+  metric?: string;
+  /** Nearest first. */
+  neighbors?: Neighbor[];
+  /** Why no neighbours could be found. */
+  neighbors_error?: string;
 }
 
 export type ToKernel = RowRequest | CsvRequest | RowsRequest | OutputEvent | DetailsRequest;

@@ -106,6 +106,27 @@ export interface ContinuousColors {
 
 export type Colors = NoColors | CategoricalColors | ContinuousColors;
 
+/** The rows the search matches (`_search`); empty ({}) before any search. */
+export interface SearchState {
+  query: string;
+  count: number;
+  /** uint32 row indices (null: no search). */
+  indices: DataView | null;
+  /** Why the query typed last was not applied (the previous matches stay). */
+  error: string | null;
+}
+
+/** The rows the filter hides (`_filter`); empty ({}) before any filter. */
+export interface FilterState {
+  expression: string;
+  /** Rows kept. */
+  count: number;
+  /** uint8 per row, 1 = hidden (null: none hidden). */
+  hidden: DataView | null;
+  /** Why the expression typed last was not applied (the previous one stays). */
+  error: string | null;
+}
+
 export interface Traits {
   algorithm: string;
   params: Record<string, unknown>;
@@ -115,12 +136,17 @@ export interface Traits {
   image_column: string | null;
   selection: DataView;
   selection_column: string | null;
+  search: string;
+  search_column: string | null;
+  filter: string;
   status: Status;
   _schema: Schema;
   _limits: Limits;
   _columns: ColumnInfo[];
   _layout: Layout;
   _colors: Colors;
+  _search: Partial<SearchState>;
+  _filter: Partial<FilterState>;
 }
 
 export type Model = AnyModel<Traits>;

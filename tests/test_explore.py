@@ -1,0 +1,198 @@
+"""Exploring (issue 11): search, filter and nearest neighbours, in Python and as the widget's
+traits. Neighbours are checked against scikit-learn's exact search."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.neighbors import NearestNeighbors
+
+from embed_widget import InvalidSetting, Table
+from embed_widget.data.filter import RowFilter
+from embed_widget.data.search import TextSearch
+from embed_widget.projection.neighbors import NeighborIndex
+
+WORDS = [
+    "Logging handler", "subprocess.run", "argparse options", "os.path join", None, "LOG rotate"
+]  # fmt: skip
+
+
+def texts_table(n: int = 60) -> Table:
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.normal(size=(n, 4)), columns=list("abcd"))
+    frame["module"] = [["logging", "os", "argparse"][i % 3] for i in range(n)]
+    frame["text"] = [WORDS[i % len(WORDS)] and f"{WORDS[i % len(WORDS)]} #{i}" for i in range(n)]
+    frame["length"] = np.arange(n) * 10
+    frame["flag"] = [i % 2 == 0 for i in range(n)]
+    return Table(dataframe=frame)
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def expected(table: Table, pattern: str, columns: list[str], regex: bool = False) -> np.ndarray:
+    """The same search done row by row in plain Python."""
+    hits = []
+    for i in range(len(table)):
+        row = table.row(i)
+        for c in columns:
+            cell = row[c]
+            if cell is None:
+                continue
+            text = str(cell)
+            found = re.search(pattern, text, re.I) if regex else pattern.lower() in text.lower()
+            if found:
+                hits.append(i)
+                break
+    return np.array(hits, dtype=np.uint32)
+
+
+@pytest.mark.parametrize("query", ["log", "LOG", "subprocess.", "#1", "zzz"])
+def test_search_is_a_case_insensitive_substring_in_text_and_categories(query: str) -> None:
+    t = texts_table()
+    found = TextSearch(t).match(query)
+    assert np.array_equal(found, expected(t, query, ["module", "text"]))
+
+
+def test_search_with_slashes_is_a_regular_expression() -> None:
+    t = texts_table()
+    found = TextSearch(t).match("/^log.*#1[0-9]$/")
+    assert np.array_equal(found, expected(t, r"^log.*#1[0-9]$", ["module", "text"], regex=True))
+    assert len(found) > 0
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        TextSearch(t).match("/(unclosed/")
+
+
+def test_search_in_one_column_and_in_bools() -> None:
+    t = texts_table()
+    assert np.array_equal(TextSearch(t).match("os", ["module"]), expected(t, "os", ["module"]))
+    assert np.array_equal(TextSearch(t).match("true", ["flag"]), np.arange(0, 60, 2))
+    assert TextSearch(t).match("").size == 0
+
+
+def test_search_follows_new_rows() -> None:
+    t = texts_table(6)
+    search = TextSearch(t)
+    assert search.match("argparse").tolist() == [2, 5]
+    t.add_data(*[0.0] * 4, "argparse", "argparse again", 1, True)
+    assert search.match("argparse").tolist() == [2, 5, 6]
+
+
+# -- filter ----------------------------------------------------------------------------------
+
+
+def test_filter_is_a_pandas_condition() -> None:
+    t = texts_table()
+    keep = RowFilter(t).mask("length > 200 and module != 'os'")
+    frame = t.to_dataframe()
+    assert np.array_equal(keep, ((frame.length > 200) & (frame.module != "os")).to_numpy())
+    assert RowFilter(t).mask("").all()
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [("lenght > 2", "lenght"), ("length >", "filter"), ("length + 1", "not a condition")],
+)
+def test_a_bad_filter_names_the_problem(expression: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RowFilter(texts_table()).mask(expression)
+
+
+# -- neighbours ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine", "manhattan"])
+def test_neighbours_are_exact(metric: str) -> None:
+    x = np.random.default_rng(0).normal(size=(500, 24)).astype(np.float32)
+    index = NeighborIndex(x)
+    reference = NearestNeighbors(n_neighbors=11, algorithm="brute", metric=metric).fit(x)
+    for row in (0, 17, 499):
+        found, distances = index.query(row, 10, metric)
+        ref_d, ref_i = reference.kneighbors(x[row : row + 1])
+        assert found.tolist() == ref_i[0][1:].tolist()  # itself first in scikit-learn's
+        np.testing.assert_allclose(distances, ref_d[0][1:], rtol=1e-4, atol=1e-5)
+
+
+def test_table_neighbors_returns_the_rows_nearest_first() -> None:
+    t = texts_table()
+    near = t.neighbors(5, k=4)
+    assert list(near.columns[:2]) == ["distance", "a"]
+    assert len(near) == 4 and 5 not in near.index
+    assert near["distance"].is_monotonic_increasing
+    assert near.attrs["metric"] == "euclidean" and near.attrs["row"] == 5
+    assert near.loc[near.index[0], "text"] == t.row(int(near.index[0]))["text"]
+    assert t.neighbors(5, k=100).shape[0] == 59  # at most every other row
+    assert t.neighbors(5, k=3, metric="cosine").attrs["metric"] == "cosine"
+    with pytest.raises(InvalidSetting, match="metric"):
+        t.neighbors(5, metric="hamming")
+    with pytest.raises(IndexError, match="out of range"):
+        t.neighbors(60)
+
+
+def test_a_vector_column_defaults_to_cosine_and_umap_to_its_metric() -> None:
+    x = np.random.default_rng(1).normal(size=(120, 8)).astype(np.float32)
+    t = Table(columns=["emb"], data=[[row] for row in x])
+    assert t.neighbors(0, k=3).attrs["metric"] == "cosine"
+    t.view.algorithm = "umap"
+    t.view.params = {"metric": "manhattan"}
+    assert t.neighbors(0, k=3).attrs["metric"] == "manhattan"
+
+
+# -- the widget's traits ---------------------------------------------------------------------
+
+
+def test_search_and_filter_traits_send_rows_as_bytes() -> None:
+    t = texts_table()
+    view = t.view
+    view.search = "log"
+    assert view._search["count"] == len(view.matches) > 0
+    assert np.frombuffer(view._search["indices"], dtype=np.uint32).tolist() == view.matches.tolist()
+    view.search_column = "module"
+    assert view.matches.tolist() == expected(t, "log", ["module"]).tolist()
+    view.filter = "length >= 300"
+    hidden = np.frombuffer(view._filter["hidden"], dtype=np.uint8)
+    assert hidden.tolist() == [1] * 30 + [0] * 30
+    assert view._filter["count"] == 30 and view.visible.sum() == 30
+    view.filter = ""
+    assert view._filter["hidden"] is None
+
+
+def test_bad_search_or_filter_from_python_raise_and_change_nothing() -> None:
+    view = texts_table().view
+    view.filter = "length > 100"
+    view.search = "log"
+    before = (dict(view._filter), dict(view._search))
+    with pytest.raises(InvalidSetting, match="lenght"):
+        view.filter = "lenght > 1"
+    with pytest.raises(InvalidSetting, match="regular expression"):
+        view.search = "/(/"
+    with pytest.raises(InvalidSetting, match="not a text or categorical"):
+        view.search_column = "length"
+    assert (view.filter, view.search, view.search_column) == ("length > 100", "log", None)
+    assert (dict(view._filter), dict(view._search)) == before
+
+
+def test_bad_search_or_filter_typed_in_the_widget_show_their_error_and_keep_the_last() -> None:
+    view = texts_table().view
+    view.set_state({"filter": "length > 100"})
+    kept = view._filter["hidden"]
+    view.set_state({"filter": "length >"})  # as the frontend writes it
+    assert "filter" in view._filter["error"]
+    assert view._filter["hidden"] == kept and view._filter["expression"] == "length > 100"
+    view.set_state({"search": "/(/"})
+    assert "regular expression" in view._search["error"]
+
+
+def test_details_list_the_clicked_rows_neighbours() -> None:
+    from embed_widget.widget.replies import reply
+
+    t = texts_table()
+    view = t.view
+    content, _ = reply({"type": "details", "index": 3}, view)
+    near = t.neighbors(3, k=10)
+    assert [n["index"] for n in content["neighbors"]] == near.index.tolist()
+    assert content["metric"] == "euclidean"
+    assert content["neighbors"][0]["label"] == near["module"].iloc[0]  # the colour column
