@@ -33,14 +33,20 @@ export class ExploreBar {
     this.filterBox.title = "show only rows meeting this pandas condition (Enter applies it)";
     this.error.setAttribute("role", "alert");
     this.error.hidden = true;
-    this.typed = debounce((text: string) => handlers.search(text), SEARCH_DELAY_MS);
+    this.typed = debounce((text: string) => {
+      this.sent.search = text;
+      handlers.search(text);
+    }, SEARCH_DELAY_MS);
     this.searchBox.addEventListener("input", () => this.typed.call(this.searchBox.value));
     this.searchBox.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
       this.typed.flush();
       handlers.selectMatches();
     });
-    const applyFilter = () => handlers.filter(this.filterBox.value);
+    const applyFilter = () => {
+      this.sent.filter = this.filterBox.value;
+      handlers.filter(this.filterBox.value);
+    };
     this.filterBox.addEventListener("keydown", (event) => {
       if (event.key === "Enter") applyFilter();
     });
@@ -54,7 +60,8 @@ export class ExploreBar {
 
   /** Show the search's state; `text` is the `search` trait (set from Python, or typed here). */
   showSearch(state: Partial<SearchState>, text: string, rows: number): void {
-    if (document.activeElement !== this.searchBox) this.searchBox.value = text;
+    if (text !== this.sent.search) this.searchBox.value = text; // set from Python
+    this.sent.search = text;
     const active = Boolean(state.query);
     this.searchCount.textContent = active ? `${count(state.count ?? 0)} of ${count(rows)}` : "";
     this.showErrors(state.error, this.lastFilterError);
@@ -63,7 +70,8 @@ export class ExploreBar {
 
   /** Show the filter's state; `text` is the `filter` trait. */
   showFilter(state: Partial<FilterState>, text: string, rows: number): void {
-    if (document.activeElement !== this.filterBox) this.filterBox.value = text;
+    if (text !== this.sent.filter) this.filterBox.value = text; // set from Python
+    this.sent.filter = text;
     const active = Boolean(state.expression);
     this.filterCount.textContent = active ? `${count(state.count ?? rows)} of ${count(rows)} shown` : "";
     this.showErrors(this.lastSearchError, state.error);
@@ -74,6 +82,8 @@ export class ExploreBar {
     this.typed.cancel();
   }
 
+  /** What this bar sent last (the box keeps what is typed after it). */
+  private readonly sent: { search?: string; filter?: string } = {};
   private lastSearchError: string | null = null;
   private lastFilterError: string | null = null;
 
