@@ -8,6 +8,7 @@ keystroke costs one vectorised pass (~70 ms at 1M short strings here, against ~3
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -77,8 +78,8 @@ class TextSearch:
             lowered = self._column(name)
             if query.regex:
                 found = pc.match_substring_regex(lowered, query.pattern, ignore_case=True)
-            else:
-                found = pc.match_substring(lowered, query.pattern.lower())
+            else:  # RE2 on an escaped literal: steadier than match_substring (~75 ms at 1M)
+                found = pc.match_substring_regex(lowered, re.escape(query.pattern.lower()))
             hit |= found.fill_null(False).to_numpy(zero_copy_only=False)
         return np.flatnonzero(hit).astype(np.uint32)
 
