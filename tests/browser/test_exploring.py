@@ -74,7 +74,8 @@ def test_a_clicked_point_lists_and_rings_its_neighbours(open_notebook: OpenNoteb
     listed = view.at(".ew-details .ew-neighbor")
     wait_for(lambda: listed.count() == 10, 10, message="ten neighbours listed")
     expected = nb.eval_in_kernel(f"t.neighbors({index}).index.tolist()")
-    assert [int(i) for i in listed.evaluate_all("(els) => els.map(e => e.dataset.index)")] == expected
+    shown = listed.evaluate_all("(els) => els.map(e => Number(e.dataset.index))")
+    assert shown == expected
     subtitle = view.at(".ew-details-subtitle").first.inner_text()
     assert subtitle == "nearest in the original space (euclidean)"
 
