@@ -100,6 +100,37 @@ class Table(data.Table):
         frame.attrs = {"row": int(row), "metric": metric, "embedding": embedding, "k": len(frame)}
         return frame
 
+    def quality(self, k: int = 10) -> pd.DataFrame:
+        """How well the current projection keeps each row's ``k`` nearest neighbours.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``preserved`` per row: the share of its k nearest rows in the original space (the
+            projection's metric) that are among its k nearest in 2D. ``attrs`` holds ``k``, the
+            metric, ``mean_preserved``, and the layout's ``trustworthiness`` and ``continuity``
+            (Venna & Kaski; from a random sample of ``sampled_rows`` rows above 1,000 rows).
+        """
+        import pandas as pd
+
+        view = self._view if self._view is not None and not self._view.closed else None
+        session = session_for(self)
+        if view is not None:
+            view.wait()
+        if view is not None and view.result is not None:
+            result, embedding = view.result, list(view.live.result_embedding)
+        else:
+            result, embedding = session.project()
+        quality = session.quality(result, embedding, k)
+        frame = pd.DataFrame({"preserved": quality.preserved}, index=pd.RangeIndex(len(self)))
+        frame.attrs = {
+            "k": quality.k, "metric": session.default_metric(embedding, result.params),
+            "mean_preserved": quality.mean_preserved,
+            "trustworthiness": quality.trustworthiness, "continuity": quality.continuity,
+            "sampled_rows": quality.sampled_rows, "algorithm": result.algorithm,
+        }  # fmt: skip
+        return frame
+
     @property
     def selection(self) -> pd.DataFrame:
         """The rows selected in the widget (lasso or ``view.selection``), with their x, y."""

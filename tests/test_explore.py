@@ -196,3 +196,58 @@ def test_details_list_the_clicked_rows_neighbours() -> None:
     assert [n["index"] for n in content["neighbors"]] == near.index.tolist()
     assert content["metric"] == "euclidean"
     assert content["neighbors"][0]["label"] == near["module"].iloc[0]  # the colour column
+
+
+# -- projection quality ----------------------------------------------------------------------
+
+
+def test_quality_matches_a_direct_computation() -> None:
+    from sklearn.manifold import trustworthiness
+
+    t = texts_table(300)
+    q = t.quality(k=10)
+    x = t.embedding_matrix()  # a, b, c, d and length
+    xy = t.projection[["x", "y"]].to_numpy()
+    high = NearestNeighbors(n_neighbors=11).fit(x).kneighbors(x)[1][:, 1:]
+    low = NearestNeighbors(n_neighbors=11).fit(xy).kneighbors(xy)[1][:, 1:]
+    direct = [len(set(h) & set(lo)) / 10 for h, lo in zip(high, low, strict=True)]
+    np.testing.assert_allclose(q["preserved"].to_numpy(), direct, atol=1e-6)
+    # (float32 distances here, float64 in scikit-learn: near-ties may rank differently)
+    trust, cont = trustworthiness(x, xy, n_neighbors=10), trustworthiness(xy, x, n_neighbors=10)
+    assert q.attrs["trustworthiness"] == pytest.approx(trust, abs=1e-4)
+    assert q.attrs["continuity"] == pytest.approx(cont, abs=1e-4)
+    assert q.attrs["sampled_rows"] == 300 and q.attrs["algorithm"] == "umap"
+    assert q.attrs["mean_preserved"] == pytest.approx(np.mean(direct))
+
+
+def test_sampled_trustworthiness_is_close_to_the_exact_one() -> None:
+    from sklearn.datasets import load_digits
+    from sklearn.manifold import trustworthiness
+
+    from embed_widget.projection.quality import layout_quality
+
+    x = load_digits().data.astype(np.float32)
+    xy = x[:, :2] + x[:, 2:4]  # a poor layout, so there is something to measure
+    high = NearestNeighbors(n_neighbors=11).fit(x).kneighbors(x)[1][:, 1:]
+    q = layout_quality(x, xy.astype(np.float32), high, "euclidean")
+    assert q.sampled_rows == 1000
+    assert q.trustworthiness == pytest.approx(trustworthiness(x, xy, n_neighbors=10), abs=0.01)
+
+
+def test_the_widget_measures_each_final_layout_and_colours_by_it() -> None:
+    import time
+
+    t = texts_table(200)
+    view = t.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    deadline = time.monotonic() + 30
+    while "quality" not in view.status and time.monotonic() < deadline:
+        time.sleep(0.05)
+    kept = t.quality().attrs["mean_preserved"]
+    assert view.status["quality"] == pytest.approx(kept)
+    assert "projection quality" in [c["name"] for c in view._columns]
+    view.color_by = "projection quality"
+    assert view._colors["kind"] == "continuous"
+    positions = np.frombuffer(view._colors["positions"], dtype=np.float32)
+    assert len(positions) == 200 and view._colors["column"] == "projection quality"

@@ -16,6 +16,9 @@ from .cache import LRU, KeyCache, Slot
 from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
 from .schema import validate_params
 
+#: How UMAP and t-SNE name the matrix their neighbour graphs are built on without pre-reduction.
+FULL_MATRIX = ("pca_dims", None)
+
 Runner = Callable[[KeyCache, np.ndarray, dict[str, Any], Reporter], tuple[F32, dict[str, Any]]]
 RUNNERS: dict[str, Runner] = {"pca": pca.run, "umap": umap_layout.run, "tsne": tsne.run}
 
@@ -181,6 +184,24 @@ class Projector:
         if effective.get("random_state", 0) is not None:
             self._results.put(rkey, result)
         return result
+
+    def has_neighbor_graph(self, key: Hashable, matrix: np.ndarray, metric: str, k: int) -> bool:
+        """Whether :meth:`neighbor_graph` would be served from the cache (no search to pay)."""
+        with self._lock:
+            cache = self._keys.get(key)
+        hit = cache.get(Slot.KNN, (FULL_MATRIX, metric)) if cache is not None else None
+        return hit is not None and hit[0].shape[1] > min(k, matrix.shape[0] - 1)
+
+    def neighbor_graph(self, key: Hashable, matrix: np.ndarray, metric: str, k: int) -> np.ndarray:
+        """Every row's k nearest rows of ``matrix`` (itself excluded), n x k: the graph UMAP or
+        t-SNE built on the full matrix when there is one, else computed and kept for them."""
+        from .knn import cached_knn
+
+        cache = self._key_cache(key, matrix)
+        k = min(k, matrix.shape[0] - 1)
+        idx, _, _ = cached_knn(cache, matrix, FULL_MATRIX, metric, k + 1, Reporter())
+        out: np.ndarray = idx[:, 1 : k + 1]
+        return out
 
     def clear(self) -> None:
         """Drop every cache (decompositions, neighbour graphs, affinities, results)."""

@@ -15,7 +15,9 @@ import numpy as np
 
 from ..errors import InvalidSetting
 from ..projection import ALGORITHMS, ProjectionEngine, ProjectionResult, check_params
+from ..projection.knn import is_exact
 from ..projection.neighbors import METRICS, NeighborIndex
+from ..projection.quality import Quality, layout_quality
 from ..projection.schema import data_limits
 
 if TYPE_CHECKING:
@@ -118,6 +120,31 @@ class ProjectionSession:
         if index is None or index[0] != key:
             index = self._neighbors = (key, NeighborIndex(matrix))
         return index[1].query(row, k, metric)
+
+    def quality(self, result: ProjectionResult, embedding: Sequence[str], k: int = 10) -> Quality:
+        """How well ``result`` keeps each row's k nearest neighbours of ``embedding``, with the
+        layout's trustworthiness and continuity (in the projection's metric)."""
+        matrix = self.matrix(embedding)
+        if len(matrix) < 3:
+            raise ValueError(
+                f"projection quality needs at least 3 rows; the table has {len(matrix)}"
+            )
+        metric = self.default_metric(embedding, result.params)
+        graph = self.engine.projector.neighbor_graph(self.key(embedding), matrix, metric, k)
+        return layout_quality(matrix, result.coords, graph, metric)
+
+    def quality_is_cheap(self, result: ProjectionResult, embedding: Sequence[str], k: int) -> bool:
+        """Whether :meth:`quality` needs no approximate neighbour search (the projection's own
+        graph is cached, or the table is small enough for an exact one): then the widget
+        computes it after every layout, unasked."""
+        matrix = self.cached_matrix
+        if matrix is None:
+            return False
+        metric = self.default_metric(embedding, result.params)
+        projector = self.engine.projector
+        return is_exact(len(matrix), metric) or projector.has_neighbor_graph(
+            self.key(embedding), matrix, metric, k
+        )
 
     def default_metric(self, embedding: Sequence[str], params: Mapping[str, Any]) -> str:
         """The projection's metric when it has one, else cosine for a vector column and

@@ -26,6 +26,8 @@ class Status(TypedDict, total=False):
     params: dict[str, Any]
     seq: int
     seconds: float
+    #: the layout's mean share of neighbours kept (known a moment after it is done)
+    quality: float
 
 
 def idle(message: str = "") -> Status:

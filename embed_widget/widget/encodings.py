@@ -73,7 +73,7 @@ def color_encoding(table: Table, column: str | None, scale: str = "auto") -> Col
             f"choose one of {colorable} or None"
         )
     if kind == "numeric":
-        return _continuous(column, table.numeric_values(column), scale)
+        return continuous_colors(column, table.numeric_values(column), scale)
     codes, labels, counts = table.category_codes(column)
     return _categorical(column, np.asarray(codes), list(labels), list(counts))
 
@@ -95,7 +95,8 @@ def no_colors() -> NoColors:
     return {"kind": "none", "column": None, "color": DEFAULT_POINT}
 
 
-def _continuous(column: str, values: np.ndarray, scale: str) -> ContinuousColors:
+def continuous_colors(column: str, values: np.ndarray, scale: str) -> ContinuousColors:
+    """Positions of ``values`` on the colormap by ``scale``, with the colorbar's ticks."""
     values = np.asarray(values, dtype=np.float64)
     finite = np.sort(values[np.isfinite(values)])
     low = float(finite[0]) if finite.size else 0.0

@@ -21,6 +21,8 @@ from .settings import check_selection
 from .traits import IndexArray
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..data import Table
     from ..session import LiveProjection, Settings
 
@@ -64,6 +66,14 @@ class Exploring(traitlets.HasTraits):
     def matches(self) -> np.ndarray:
         """Row indices (uint32, sorted) that ``search`` matches now."""
         return np.array(self._matches, dtype=np.uint32)
+
+    def selection_frame(self) -> pd.DataFrame:
+        """The selected rows with their x, y."""
+        frame = self.projection_frame()
+        return frame.iloc[np.asarray(self.selection, dtype=np.int64)]
+
+    def projection_frame(self, wait: bool = True) -> pd.DataFrame:  # (the view's)
+        raise NotImplementedError
 
     @property
     def visible(self) -> np.ndarray:
@@ -167,7 +177,9 @@ class Exploring(traitlets.HasTraits):
         return self._row_filter
 
     def update_exploration(self) -> None:
-        """Search and filter again (the table's data changed)."""
+        """Select, search and filter again (the table's data changed)."""
+        if self.selection.size and int(self.selection.max()) >= len(self.table):
+            self.selection = []
         self.update_search()
         self.update_filter()
 

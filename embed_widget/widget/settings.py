@@ -26,6 +26,13 @@ __all__ = [
 ]
 
 
+#: The settings an EmbeddingView takes as keyword arguments (its public traits).
+ACCEPTED = (
+    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
+    "selection_column", "search", "search_column", "filter",
+)  # fmt: skip
+
+
 def checked_algorithm(value: object) -> str:
     """``value`` as an algorithm name (case-insensitive)."""
     name = str(value).lower()

@@ -25,8 +25,10 @@ from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .explore import Exploring
 from .outputs import Outputs
 from .protocol import Colors, Layout
+from .quality import QUALITY_COLUMN, LayoutQuality
 from .replies import reply, rows_reply
 from .settings import (
+    ACCEPTED,
     InvalidSetting,
     check_algorithm_params,
     check_columns,
@@ -42,10 +44,6 @@ if TYPE_CHECKING:
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 #: A shown table that keeps changing (rows added in a loop) recomputes this long after it stops.
 REFRESH_DELAY_S = 0.3
-_ACCEPTED = (
-    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
-    "selection_column", "search", "search_column", "filter",
-)  # fmt: skip
 
 
 class EmbeddingView(Exploring, anywidget.AnyWidget):
@@ -105,8 +103,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
     """The static parameter schema the controls are built from (sent once)."""
 
     _limits = traitlets.Dict().tag(sync=True)
-    """What this table's data allows (:class:`~embed_widget.widget.protocol.Limits`): the
-    controls narrow their ranges in place."""
+    """What the table's data allows (:class:`~embed_widget.widget.protocol.Limits`)."""
 
     _columns = traitlets.List(traitlets.Dict()).tag(sync=True)
     """The table's columns (:class:`~embed_widget.widget.protocol.ColumnInfo`)."""
@@ -121,7 +118,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
     _live: LiveProjection | None = None
 
     def __init__(self, table: Table, **settings: Any) -> None:
-        reject_unknown("EmbeddingView", settings, _ACCEPTED)
+        reject_unknown("EmbeddingView", settings, ACCEPTED)
         session = session_for(table)
         if os.environ.get("ANYWIDGET_HMR") != "1":
             # anywidget ties every instance to the bundle's file watcher, which then holds it for
@@ -133,6 +130,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         self._started = False  # nothing is computed until shown or asked for a result
         self._choices = Choices()
         self._colorings = LastEncoding()
+        self.quality = LayoutQuality(self._quality_ready)
         with self._choices.defaulting():
             super().__init__(**smart_defaults(table, session.default_algorithm))
         with self.hold_trait_notifications():  # checked together: params with their algorithm
@@ -177,17 +175,10 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
             raise RuntimeError(f"no projection to show: {self.status.get('message') or 'none yet'}")
         return frame
 
-    def selection_frame(self) -> pd.DataFrame:
-        """The selected rows with their x, y."""
-        frame = self.projection_frame()
-        return frame.iloc[np.asarray(self.selection, dtype=np.int64)]
-
     def refresh(self) -> None:
         """Pick up a change of the table's data (rows or columns added)."""
         if self._live is None:
             return
-        if self.selection.size and int(self.selection.max()) >= len(self.table):
-            self.selection = []
         self._apply_defaults()
         self._sync_table()
         self.update_exploration()
@@ -212,6 +203,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
             if timer is not None:  # (None when the constructor raised)
                 timer.cancel()
         if self._live is not None:
+            self.quality.close()
             self._live.close()
             self._live = None
         super().close()
@@ -228,7 +220,12 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
     # --- what the session reports (Listener) --------------------------------------------------
 
     def show_status(self, status: Status) -> None:
-        self.status = dict(status)
+        self.status = dict(self.quality.annotate(status))
+
+    def _quality_ready(self, seq: int) -> None:
+        self.show_status(self.status)  # type: ignore[arg-type]
+        if self.color_by == QUALITY_COLUMN:
+            self._update_colors()
 
     def show_layout(
         self, coords: np.ndarray, *, final: bool, seq: int, preview: bool = False
@@ -239,6 +236,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
             "preview": preview,
         }  # fmt: skip
         self._layout = dict(layout)
+        if final and not preview:
+            self.quality.layout_done(self.live, seq, asked=self.color_by == QUALITY_COLUMN)
 
     def data_changed(self) -> None:
         """The table's data changed: refresh once it stops changing (``add_data`` in a loop)."""
@@ -264,7 +263,11 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         return Settings(self.algorithm, dict(self.params), tuple(self.embedding))
 
     def _sync_table(self) -> None:
-        self._columns = [dict(c) for c in column_infos(self.table.column_kinds)]
+        kinds = self.table.column_kinds
+        quality = [{"name": QUALITY_COLUMN, "kind": "numeric", "roles": ["color"]}]
+        self._columns = [dict(c) for c in column_infos(kinds)] + (
+            [] if QUALITY_COLUMN in kinds else quality
+        )
         self._limits = self.live.session.limits(self.embedding)
         self._update_colors()
 
@@ -290,7 +293,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
         value, name = proposal["value"], proposal["trait"].name
         self._choices.chose(name)
-        if not self._from_frontend and value is not None:
+        if not self._from_frontend and value not in (None, QUALITY_COLUMN):
             check_columns(name, value, self.table.column_kinds, empty=len(self.table) == 0)
             if name == "color_by":
                 self._encode_colors(value)  # e.g. too many categories: raise, change nothing
@@ -348,6 +351,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         self._choices.chose(change["name"])  # (also None: validators skip it)
         if change["name"] in ("color_by", "color_scale") and self._live is not None:
             self._update_colors()
+            if change["new"] == QUALITY_COLUMN:
+                self.quality.ask(self.live, self._layout)
 
     def _update_colors(self) -> None:
         try:
@@ -358,6 +363,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
 
     def _encode_colors(self, column: str | None, scale: str | None = None) -> Colors:
         """The colour encoding of ``column`` (kept: the validator and the observer share it)."""
+        if column == QUALITY_COLUMN and column not in self.table.column_kinds:
+            return self.quality.colors(scale or self.color_scale)
         try:
             return self._colorings.encode(self.table, column, scale or self.color_scale)
         except ValueError as error:

@@ -44,9 +44,12 @@ export function statusText(status: Status, drawn: Drawn = "layout"): string {
       const preview = drawn === "preview" ? " · showing a PCA preview" : "";
       return `${name} · ${status.phase ?? "computing"} · ${Math.round(100 * (status.progress ?? 0))}%${preview}`;
     }
-    case "done":
-      if (status.info?.cached === true) return `${name} · cached`;
-      return `${name} · ${status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done"}`;
+    case "done": {
+      const kept =
+        status.quality !== undefined ? ` · neighbours kept: ${Math.round(100 * status.quality)}%` : "";
+      if (status.info?.cached === true) return `${name} · cached${kept}`;
+      return `${name} · ${status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done"}${kept}`;
+    }
     case "error":
       return drawn === "nothing" ? "nothing to show yet" : "previous view kept";
     case "idle":

@@ -56,6 +56,8 @@ export interface Status {
   params?: Record<string, unknown>;
   seq?: number;
   seconds?: number;
+  /** The layout's mean share of neighbours kept (known a moment after it is done). */
+  quality?: number;
 }
 
 /** Empty ({}) until the first layout, and again once the view is hidden. */

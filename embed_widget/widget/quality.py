@@ -1,0 +1,100 @@
+"""The shown layout's projection quality, computed in the background after each final layout.
+
+Unasked only when it is cheap (the projection's own neighbour graph is cached, or the table is
+small enough for an exact search); always once the user colours by it. A newer layout supersedes
+an older computation: its result is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..projection.quality import Quality
+from .encodings import continuous_colors, no_colors
+from .protocol import Colors, ColumnInfo, Status
+
+if TYPE_CHECKING:
+    from ..session import LiveProjection
+
+#: The colour choice that paints each point by the share of its neighbours the layout kept.
+QUALITY_COLUMN = "projection quality"
+#: Neighbours compared per row.
+QUALITY_K = 10
+
+log = logging.getLogger(__name__)
+
+
+class LayoutQuality:
+    """The latest layout's quality for one view; ``on_ready(seq)`` runs (on a background
+    thread) when the quality of layout ``seq`` is known."""
+
+    def __init__(self, on_ready: Callable[[int], None]) -> None:
+        self._on_ready = on_ready
+        self._lock = threading.Lock()
+        self._wanted_seq = -1
+        self.current: Quality | None = None
+        self.seq = -1
+        self._thread: threading.Thread | None = None
+
+    def layout_done(self, live: LiveProjection, seq: int, asked: bool) -> None:
+        """Layout ``seq`` is final: compute its quality aside if cheap or ``asked``."""
+        result, embedding = live.result, list(live.result_embedding)
+        with self._lock:
+            self._wanted_seq = seq
+            self.current, self.seq = None, -1
+        if result is None or len(result.coords) < 3:
+            return
+        if not (asked or live.session.quality_is_cheap(result, embedding, QUALITY_K)):
+            return
+
+        def compute() -> None:
+            try:
+                quality = live.session.quality(result, embedding, QUALITY_K)
+            except Exception:  # the table changed under it, or the view closed: nothing to show
+                log.debug("projection quality not computed", exc_info=True)
+                return
+            with self._lock:
+                if seq != self._wanted_seq:
+                    return  # a newer layout came
+                self.current, self.seq = quality, seq
+            self._on_ready(seq)
+
+        self._thread = threading.Thread(target=compute, name="ew-quality", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Drop any result still coming and let a running computation end (it holds the view)."""
+        with self._lock:
+            self._wanted_seq = -1
+            self.current, self.seq = None, -1
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def ask(self, live: LiveProjection, layout: Mapping[str, Any]) -> None:
+        """The user wants the quality (colours by it): compute it for the final layout shown."""
+        if self.current is None and layout.get("final") and not layout.get("preview"):
+            self.layout_done(live, int(layout["seq"]), asked=True)
+
+    def annotate(self, status: Status) -> Status:
+        """``status`` with the quality figure, when it is the status of the layout measured."""
+        quality = self.current
+        if status.get("state") == "done" and quality and self.seq == status.get("seq"):
+            return {**status, "quality": quality.mean_preserved}
+        return status
+
+    def colors(self, scale: str) -> Colors:
+        """The colour encoding of the quality (no colours until it is known)."""
+        quality = self.current
+        if quality is None:
+            return no_colors()
+        return continuous_colors(QUALITY_COLUMN, quality.preserved, scale)
+
+
+def with_quality(columns: list[ColumnInfo]) -> list[ColumnInfo]:
+    """The colour choices' columns plus the projection quality (unless a column has its name)."""
+    if any(c["name"] == QUALITY_COLUMN for c in columns):
+        return columns
+    return [*columns, {"name": QUALITY_COLUMN, "kind": "numeric", "roles": ["color"]}]
