@@ -24,6 +24,12 @@ describe("status text", () => {
     );
   });
 
+  it("adds the share of neighbours the layout kept once it is known", () => {
+    expect(statusText({ state: "done", algorithm: "umap", seconds: 2.5, quality: 0.634 })).toBe(
+      "UMAP · 2.50 s · neighbours kept: 63%",
+    );
+  });
+
   it("keeps the previous view only when there is one", () => {
     expect(statusText({ state: "error", message: "NaN in row 3" }, "layout")).toBe("previous view kept");
     expect(statusText({ state: "error", message: "the table has 0 rows" }, "nothing")).toBe(

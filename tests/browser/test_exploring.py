@@ -100,3 +100,20 @@ def test_a_clicked_point_lists_and_rings_its_neighbours(open_notebook: OpenNoteb
         10,
         message="the rings follow",
     )
+
+
+def test_colour_by_projection_quality(open_notebook: OpenNotebookFn) -> None:
+    """Once the layout is measured the status says how many neighbours it kept, and "projection
+    quality" colours the points on a colorbar."""
+    nb, view = open_texts(open_notebook)
+    kept = nb.eval_in_kernel("round(100 * t.quality().attrs['mean_preserved'])")
+    wait_for(
+        lambda: view.status().endswith(f"· neighbours kept: {kept}%"), 15, message="the figure"
+    )
+    before = view.pixels()
+    view.choose("color_by", "projection quality")
+    wait_for(lambda: nb.eval_in_kernel("t.view._colors['kind']") == "continuous", 10, message="c")
+    after = view.wait_pixels_change(before, min_changed=200)
+    assert saturated(after) > 200  # coloured on the colormap
+    title = view.at(".ew-legend").first.inner_text()
+    assert "projection quality" in title
