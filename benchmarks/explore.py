@@ -9,6 +9,10 @@ Run: ``.venv/bin/python benchmarks/explore.py`` (about a minute; ~1 GB of RAM).
   ``NeighborIndex``), against a fitted ``NearestNeighbors(algorithm="brute").kneighbors`` on the
   same row; euclidean and cosine. Results are checked equal before timing.
 
+- Quality: ``t.quality()`` at 10k x 64 (clustered) right after ``t.project("umap")`` in the same
+  session (it reuses UMAP's neighbour graph, as the widget does after each layout), against
+  that UMAP projection's own time (a second, warm-JIT run).
+
 Each time is the median of several calls; ratios below 1 are faster than the baseline.
 """
 
@@ -94,6 +98,28 @@ def query_times(
     return ours, median_seconds(base, 15)
 
 
+def quality_case(n: int = 10_000, d: int = 64) -> None:
+    from sklearn.datasets import make_blobs
+
+    from embed_widget import Table as ProjectedTable
+
+    x, _ = make_blobs(n, d, centers=12, random_state=0)
+    t = ProjectedTable(pd.DataFrame(x.astype(np.float32), columns=[f"f{i}" for i in range(d)]))
+    t.project("umap", random_state=1)  # pays the JIT
+    t0 = time.perf_counter()
+    t.project()  # the smart default (UMAP here), which t.quality() measures
+    umap_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    quality = t.quality()
+    quality_s = time.perf_counter() - t0
+    print(f"\nquality at {n:,} x {d} after UMAP ({quality.attrs['sampled_rows']} rows ranked)")
+    print(f"{'':14}{'quality s':>10}{'UMAP s':>8}{'ratio':>8}   kept  trust  cont")
+    a = quality.attrs
+    print(f"{'':14}{quality_s:10.2f}{umap_s:8.2f}{quality_s / umap_s:8.2f}"
+          f"   {a['mean_preserved']:.2f}  {a['trustworthiness']:.3f}  {a['continuity']:.3f}")  # fmt: skip
+
+
 if __name__ == "__main__":
     search_case()
     neighbors_case()
+    quality_case()
