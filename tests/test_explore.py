@@ -251,3 +251,68 @@ def test_the_widget_measures_each_final_layout_and_colours_by_it() -> None:
     assert view._colors["kind"] == "continuous"
     positions = np.frombuffer(view._colors["positions"], dtype=np.float32)
     assert len(positions) == 200 and view._colors["column"] == "projection quality"
+
+
+# -- preprocessing ---------------------------------------------------------------------------
+
+
+def wine_table() -> Table:
+    from sklearn.datasets import load_wine
+
+    wine = load_wine(as_frame=True)
+    frame = wine.data.copy()
+    frame["cultivar"] = wine.target.astype(str)
+    return Table(dataframe=frame)
+
+
+def test_auto_standardizes_columns_of_different_units_and_says_so() -> None:
+    t = wine_table()
+    plain = t.project("pca", preprocess="none")
+    auto = t.project("pca")
+    assert plain.attrs["params"]["preprocess"] == "none"
+    assert auto.attrs["params"]["preprocess"] == "standardize"
+    first_plain = _explained(t, "none")[0]
+    first_std = _explained(t, "standardize")[0]
+    assert first_plain > 0.99  # proline alone (its range is ~2,600x the smallest)
+    assert first_std < 0.5
+
+
+def _explained(t: Table, mode: str) -> list[float]:
+    from embed_widget.session import session_for
+
+    result, _ = session_for(t).project("pca", None, {"preprocess": mode})
+    ratios: list[float] = result.info["explained_variance_ratio"]
+    return ratios
+
+
+def test_the_notice_says_why_auto_standardized() -> None:
+    from embed_widget.session import session_for
+
+    table = wine_table()  # (a session holds its table weakly)
+    result, _ = session_for(table).project("pca", None, {})
+    assert any("standardized" in n and "2,645x" in n for n in result.notices), result.notices
+
+
+def test_a_vector_column_is_not_standardized_by_auto() -> None:
+    x = np.random.default_rng(2).normal(size=(100, 6)).astype(np.float32)
+    x[:, 0] *= 1000  # a scale auto would act on for numeric columns
+    vectors = Table(columns=["emb"], data=[[row] for row in x])
+    columns = Table(dataframe=pd.DataFrame(x, columns=list("abcdef")))
+    assert vectors.project("pca").attrs["params"]["preprocess"] == "none"
+    assert columns.project("pca").attrs["params"]["preprocess"] == "standardize"
+
+
+@pytest.mark.parametrize("mode", ["standardize", "normalize", "spherize"])
+def test_preprocess_modes(mode: str) -> None:
+    from embed_widget.projection.preprocess import apply
+
+    x = np.random.default_rng(0).normal(loc=3, scale=[1, 10, 100], size=(200, 3))
+    y = apply(mode, x.astype(np.float32))
+    if mode == "standardize":
+        np.testing.assert_allclose(y.mean(axis=0), 0, atol=1e-5)
+        np.testing.assert_allclose(y.std(axis=0), 1, atol=1e-5)
+    else:
+        np.testing.assert_allclose(np.linalg.norm(y, axis=1), 1, atol=1e-5)
+    if mode == "spherize":  # centred first: the directions spread around the origin
+        assert np.abs(y.mean(axis=0)).max() < 0.2
+    assert y.dtype == np.float32 and y.flags.c_contiguous

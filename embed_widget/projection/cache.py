@@ -73,6 +73,7 @@ class Slot(str, Enum):
     INIT = "init"  # UMAP initial layouts
     AFFINITY = "affinity"  # t-SNE affinities
     LAST = "last"  # the last UMAP and t-SNE layouts shown, for start="previous"
+    PREPARED = "prepared"  # the matrix standardized, normalized or spherized
 
 
 class KeyCache:
@@ -86,11 +87,13 @@ class KeyCache:
         Slot.INIT: 4,
         Slot.AFFINITY: 4,
         Slot.LAST: 2,
+        Slot.PREPARED: 2,
     }
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
         self.checked = False  # finiteness / variance checked once per key
+        self.scale_ratio: float | None = None  # for preprocess="auto", measured once per key
         self._stores: dict[Slot, LRU[Any]] = {k: LRU(n) for k, n in self.SIZES.items()}
 
     def get(self, slot: Slot, key: Hashable) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import pca, tsne, umap_layout
+from . import pca, preprocess, tsne, umap_layout
 from .cache import LRU, KeyCache, Slot
 from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
 from .schema import validate_params
@@ -165,6 +165,13 @@ class Projector:
         if not cache.checked:
             check_values(matrix)
             cache.checked = True
+        mode, why = self._preprocess_mode(cache, matrix, effective["preprocess"])
+        effective["preprocess"] = mode
+        notices = [*notices, why] if why else notices
+        if mode != "none":  # the prepared matrix has caches of its own
+            matrix = self._prepared(cache, matrix, mode)
+            key = (key, mode)
+            cache = self._key_cache(key, matrix)
         rkey = (key, algorithm, _freeze(effective))
         hit = self._results.get(rkey)
         if hit is not None:
@@ -184,6 +191,21 @@ class Projector:
         if effective.get("random_state", 0) is not None:
             self._results.put(rkey, result)
         return result
+
+    @staticmethod
+    def _preprocess_mode(cache: KeyCache, matrix: np.ndarray, mode: str) -> tuple[str, str | None]:
+        if mode == "auto" and cache.scale_ratio is None:
+            cache.scale_ratio = preprocess.scale_ratio(matrix)
+        return preprocess.resolve(mode, cache.scale_ratio or 1.0)
+
+    @staticmethod
+    def _prepared(cache: KeyCache, matrix: np.ndarray, mode: str) -> np.ndarray:
+        hit = cache.get(Slot.PREPARED, mode)
+        if hit is None:
+            hit = preprocess.apply(mode, matrix)
+            cache.put(Slot.PREPARED, mode, hit)
+        out: np.ndarray = hit
+        return out
 
     def has_neighbor_graph(self, key: Hashable, matrix: np.ndarray, metric: str, k: int) -> bool:
         """Whether :meth:`neighbor_graph` would be served from the cache (no search to pay)."""

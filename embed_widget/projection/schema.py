@@ -15,6 +15,7 @@ from typing import Any
 ALGORITHMS: tuple[str, ...] = ("pca", "umap", "tsne")
 LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 METRICS = ("euclidean", "cosine", "manhattan", "correlation")
+PREPROCESS_MODES = ("auto", "none", "standardize", "normalize", "spherize")
 #: PCA components computed once per embedding; component switches are slices of these.
 MAX_PCA_COMPONENTS = 10
 #: Epochs of a UMAP layout that starts from the previous one (start="previous").
@@ -77,6 +78,17 @@ def _seed(random_note: str) -> ParamSpec:
     )  # fmt: skip
 
 
+def _preprocess() -> ParamSpec:
+    return ParamSpec(
+        "preprocess", "preprocess", "choice", "auto",
+        "What the embedding goes through first. standardize: each column to unit variance "
+        "(numeric columns of different units); normalize: each row to unit length; spherize: "
+        "centre, then unit length. auto: standardize when the columns' ranges differ more "
+        "than 100x, else none (and none for a vector column).",
+        options=PREPROCESS_MODES,
+    )  # fmt: skip
+
+
 def _metric(help_text: str) -> ParamSpec:
     return ParamSpec("metric", "metric", "choice", "euclidean", help_text, options=METRICS)
 
@@ -89,6 +101,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("y_component", "y component", "int", 2,
                   "Principal component shown on the y axis.",
                   min=1, max=MAX_PCA_COMPONENTS, step=1, control="select"),
+        _preprocess(),
     ),
     "umap": (
         ParamSpec("n_neighbors", "neighbours", "int", 15,
@@ -106,6 +119,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
                   min=50, max=1000, step=10, nullable="auto"),
         _seed("'random' lets UMAP use all cores (a new picture each time)."),
         _pca_dims(None),
+        _preprocess(),
         ParamSpec("start", "start from", "choice", "spectral",
                   "spectral: a fresh layout, fully set by the settings and seed. previous: "
                   f"continue from the last UMAP layout for at most {WARM_EPOCHS} epochs; a slider "
@@ -128,6 +142,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         _metric("Distance between embedding vectors used for the affinities."),
         _seed("'random' gives a new picture each time."),
         _pca_dims(50),
+        _preprocess(),
         ParamSpec("start", "start from", "choice", "pca",
                   "pca: a fresh layout from the principal components, fully set by the settings "
                   "and seed. previous: continue from the last t-SNE layout for at most "

@@ -94,6 +94,7 @@ class LiveProjection:
         try:
             matrix = self.session.matrix(settings.embedding)
             params, notices = validate_params(settings.algorithm, settings.params, *matrix.shape)
+            params = self.session.with_preprocess(params, settings.embedding)
         except (ValueError, TypeError, KeyError) as error:
             self._submitted = None
             self.session.engine.cancel(self)  # a job still running for older settings

@@ -190,7 +190,19 @@ class ProjectionSession:
         except ValueError as error:
             raise InvalidSetting(str(error)) from None
         projector = self.engine.projector
-        return projector.project(self.key(columns), matrix, algorithm, params or {}), columns
+        params = self.with_preprocess(params or {}, columns)
+        return projector.project(self.key(columns), matrix, algorithm, params), columns
+
+    def with_preprocess(
+        self, params: Mapping[str, Any], embedding: Sequence[str]
+    ) -> dict[str, Any]:
+        """``params`` with ``preprocess="auto"`` settled as ``"none"`` for a vector column (its
+        dimensions share one scale); numeric columns are left to the projector's check."""
+        kinds = self.table.column_kinds
+        auto = params.get("preprocess", "auto") == "auto"
+        if auto and any(kinds.get(c) == "embedding" for c in embedding):
+            return {**params, "preprocess": "none"}
+        return dict(params)
 
     def frame(self, result: ProjectionResult, embedding: Sequence[str]) -> pd.DataFrame:
         """``result`` as a DataFrame beside the table's columns."""

@@ -117,3 +117,36 @@ def test_colour_by_projection_quality(open_notebook: OpenNotebookFn) -> None:
     assert saturated(after) > 200  # coloured on the colormap
     title = view.at(".ew-legend").first.inner_text()
     assert "projection quality" in title
+
+
+WINE = """
+import pandas as pd
+from sklearn.datasets import load_wine
+from embed_widget import Table
+wine = load_wine(as_frame=True)
+df = wine.data.copy()
+df["cultivar"] = wine.target.astype(str)
+t = Table(dataframe=df)
+t.view.algorithm = "pca"
+t
+"""
+
+
+def test_columns_of_different_units_are_standardized_and_the_status_says_so(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    nb = open_notebook([WINE])
+    view = EmbedView(nb.page)
+    view.wait_painted(min_pixels=300)
+    notices = view.at(".ew-notices").first
+    wait_for(lambda: "columns standardized" in notices.inner_text(), 15, message="the notice")
+    picker = view.at('select[data-param="preprocess"]').first
+    assert picker.evaluate("(s) => s.selectedOptions[0].textContent") == "auto"
+    before = view.pixels()
+    picker.select_option(label="none")
+    view.wait_pixels_change(before, min_changed=200)  # proline alone: another picture
+    wait_for(
+        lambda: nb.eval_in_kernel("t.projection.attrs['params']['preprocess']") == "none",
+        15,
+        message="recomputed without preprocessing",
+    )
