@@ -117,12 +117,18 @@ class Table(data.Table):
         session = session_for(self)
         if view is not None:
             view.wait()
+        rows = None
         if view is not None and view.result is not None:
-            result, embedding = view.result, list(view.live.result_embedding)
+            result, embedding, rows = (
+                view.result,
+                list(view.live.result_embedding),
+                view.live.result_rows,
+            )
         else:
             result, embedding = session.project()
-        quality = session.quality(result, embedding, k)
-        frame = pd.DataFrame({"preserved": quality.preserved}, index=pd.RangeIndex(len(self)))
+        quality = session.quality(result, embedding, k, rows)
+        index = pd.RangeIndex(len(self)) if rows is None else pd.Index(rows.indices, name="row")
+        frame = pd.DataFrame({"preserved": quality.preserved}, index=index)
         frame.attrs = {
             "k": quality.k, "metric": session.default_metric(embedding, result.params),
             "mean_preserved": quality.mean_preserved,

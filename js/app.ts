@@ -128,6 +128,7 @@ export class App {
     this.listen("change:_search", () => this.showSearch());
     this.listen("change:search", () => this.showSearch());
     this.listen("change:_filter", () => this.showFilter());
+    this.listen("change:subset", () => this.showSubsetButtons());
     this.listen("change:filter", () => this.showFilter());
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
     this.model.on("msg:custom", onMessage);
@@ -387,6 +388,19 @@ export class App {
     const indices = toUint32(this.model.get("selection"));
     this.scatter.select(indices);
     this.selectionList.show(indices);
+    this.showSubsetButtons();
+  }
+
+  /** "zoom" and "project only these" need a selection; "all rows" a subset. */
+  private showSubsetButtons(): void {
+    const some = toUint32(this.model.get("selection")).length > 0;
+    const button = (name: string) => this.root.querySelector<HTMLButtonElement>(`.ew-${name}`);
+    for (const name of ["zoom", "isolate"]) {
+      const b = button(name);
+      if (b) b.disabled = !some;
+    }
+    const all = button("all-rows");
+    if (all) all.hidden = this.model.get("subset") == null;
   }
 
   private receive(message: unknown, buffers: DataView[]): void {
@@ -444,6 +458,14 @@ export class App {
       this.scatter.select([]);
       this.select([]);
     });
+    const selected = () => Array.from(toUint32(this.model.get("selection")));
+    button("zoom", "zoom to selection", "zoom the view onto the selected points", () =>
+      this.scatter.zoomTo(selected()),
+    );
+    button("isolate", "project only these", "project the selected rows on their own", () => {
+      if (selected().length) this.set("subset", this.model.get("selection"));
+    });
+    button("all-rows", "all rows", "project every row again", () => this.set("subset", null));
     button("csv", "CSV", "download x, y and the table's columns", () => this.send({ type: "csv" }));
     button("png", "PNG", "save the plot at 2x, with its legend and a caption", () => void this.savePng());
     return bar;

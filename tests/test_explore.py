@@ -316,3 +316,38 @@ def test_preprocess_modes(mode: str) -> None:
     if mode == "spherize":  # centred first: the directions spread around the origin
         assert np.abs(y.mean(axis=0)).max() < 0.2
     assert y.dtype == np.float32 and y.flags.c_contiguous
+
+
+# -- subset ("project only these") -----------------------------------------------------------
+
+
+def test_a_subset_is_projected_on_its_own_and_the_rest_hidden() -> None:
+    t = texts_table(120)
+    view = t.view
+    view.algorithm = "pca"
+    assert view.wait(30)
+    rows = np.arange(0, 120, 4)
+    view.subset = rows
+    assert view.wait(30)
+    frame = t.projection
+    assert frame.index.tolist() == rows.tolist()
+    own = t.project("pca", embedding=None)  # (every row)
+    assert not np.allclose(frame[["x", "y"]].to_numpy(), own[["x", "y"]].to_numpy()[rows])
+    sub = Table(dataframe=t.to_dataframe().iloc[rows].reset_index(drop=True))
+    alone = sub.project("pca")
+    np.testing.assert_allclose(
+        np.abs(frame[["x", "y"]].to_numpy()), np.abs(alone[["x", "y"]].to_numpy()), atol=1e-4
+    )  # the subset's PCA, as if it were the whole table (up to the axes' signs)
+    assert view.visible.sum() == 30 and not view.visible[1]
+    assert any("only 30 rows" in n for n in view.status["notices"])
+    assert t.quality().index.tolist() == rows.tolist()
+    view.subset = None
+    assert view.wait(30)
+    assert len(t.projection) == 120 and view.visible.all()
+
+
+def test_a_subset_out_of_range_raises() -> None:
+    view = texts_table(20).view
+    with pytest.raises(InvalidSetting, match="subset: row 25 is out of range"):
+        view.subset = [1, 25]
+    assert view.subset is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -18,6 +18,7 @@ import numpy as np
 from ..projection import ProjectionResult, check_params, validate_params
 from ..projection.pca import preview as pca_preview
 from . import status as st
+from .subset import Rows, expand
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,10 +45,13 @@ class Settings:
     algorithm: str
     params: Mapping[str, Any] = field(default_factory=dict)
     embedding: tuple[str, ...] = ()
+    #: the rows to project on their own (uint32 bytes), or None for all
+    subset: bytes | None = None
 
-    def key(self) -> tuple[str, str, tuple[str, ...]]:
+    def key(self) -> tuple[str, str, tuple[str, ...], str | None]:
+        rows = Rows.of(self.subset)
         return (self.algorithm, json.dumps(dict(self.params), sort_keys=True, default=str),
-                self.embedding)  # fmt: skip
+                self.embedding, rows.digest if rows else None)  # fmt: skip
 
 
 class LiveProjection:
@@ -72,6 +76,7 @@ class LiveProjection:
         self._error: str | None = None  # why the latest request failed
         self.result: ProjectionResult | None = None
         self.result_embedding: list[str] = []
+        self.result_rows: Rows | None = None  # the subset the result was computed for
         self.shown = False
 
     # --- requests ---------------------------------------------------------------------------------
@@ -91,8 +96,9 @@ class LiveProjection:
         if key == self._submitted:
             return
         self._submitted = key
+        rows = Rows.of(settings.subset)
         try:
-            matrix = self.session.matrix(settings.embedding)
+            matrix = self.session.matrix(settings.embedding, rows)
             params, notices = validate_params(settings.algorithm, settings.params, *matrix.shape)
             params = self.session.with_preprocess(params, settings.embedding)
         except (ValueError, TypeError, KeyError) as error:
@@ -107,7 +113,7 @@ class LiveProjection:
         seq = self._seq
         running = st.running(settings.algorithm, seq, notices)
         self._listener.show_status(running)
-        self._preview_once(matrix, self.session.key(settings.embedding), settings.algorithm)
+        self._preview_once(matrix, self.session.key(settings.embedding, rows), settings.algorithm)
         self._submit(matrix, settings, params, seq, running)
 
     def _submit(
@@ -115,21 +121,22 @@ class LiveProjection:
         running: st.Status,
     ) -> None:  # fmt: skip
         listener, embedding = self._listener, list(settings.embedding)
+        rows = Rows.of(settings.subset)
 
         def on_done(result: ProjectionResult) -> None:
-            self.result, self.result_embedding = result, embedding
-            self._draw(result.coords, final=True, seq=seq)
-            listener.show_status(st.done(result, seq))
+            self.result, self.result_embedding, self.result_rows = result, embedding, rows
+            self._draw(result.coords, final=True, seq=seq, rows=rows)
+            listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 
         def on_error(error: BaseException) -> None:
             self._submitted, self._error = None, str(error)
             listener.show_status(st.failed(self._error, seq))
 
         self.session.engine.submit(
-            self.session.key(embedding), matrix, settings.algorithm, params,
+            self.session.key(embedding, rows), matrix, settings.algorithm, params,
             channel=self,
             on_progress=lambda f, phase: listener.show_status(st.progressed(running, f, phase)),
-            on_frame=lambda coords: self._draw(coords, final=False, seq=seq),
+            on_frame=lambda coords: self._draw(coords, final=False, seq=seq, rows=rows),
             on_done=on_done,
             on_error=on_error,
         )  # fmt: skip
@@ -159,6 +166,11 @@ class LiveProjection:
         if result is None:
             return None
         n_rows = len(self.session.table)
+        rows = self.result_rows
+        if rows is not None:  # the subset's rows only
+            every_row = replace(result, coords=expand(result.coords, rows, n_rows, np.nan))
+            frame = self.session.frame(every_row, self.result_embedding)
+            return frame.iloc[rows.indices[rows.indices < n_rows]]
         if len(result.coords) != n_rows:
             why = self._error or "the projection of the new rows is still being computed"
             raise RuntimeError(
@@ -225,7 +237,8 @@ class LiveProjection:
 
     # --- drawing ----------------------------------------------------------------------------------
 
-    def _draw(self, coords: np.ndarray, *, final: bool, seq: int) -> None:
+    def _draw(self, coords: np.ndarray, *, final: bool, seq: int, rows: Rows | None) -> None:
+        coords = expand(coords, rows, len(self.session.table))
         with self._lock:
             self._drawn = True
             self._listener.show_layout(coords, final=final, seq=seq)
@@ -236,12 +249,13 @@ class LiveProjection:
         if self.result is not None or algorithm == "pca" or self._previewed == key:
             return
         self._previewed = key
+        rows = Rows.of(self._settings.subset) if self._settings else None
         thread = threading.Thread(
-            target=self._show_preview, args=(matrix,), name="ew-preview", daemon=True
+            target=self._show_preview, args=(matrix, rows), name="ew-preview", daemon=True
         )
         thread.start()
 
-    def _show_preview(self, matrix: np.ndarray) -> None:
+    def _show_preview(self, matrix: np.ndarray, rows: Rows | None) -> None:
         try:
             coords = pca_preview(matrix)
         except (ValueError, TypeError, np.linalg.LinAlgError):
@@ -251,4 +265,5 @@ class LiveProjection:
         with self._lock:
             if not self._drawn:
                 self._drawn = True
+                coords = expand(coords, rows, len(self.session.table))
                 self._listener.show_layout(coords, final=False, seq=self._seq, preview=True)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from ..data import Table
     from .live import Listener, LiveProjection
+    from .subset import Rows
 
 #: Below this many rows a neighbour graph says little: the smart default is PCA.
 MIN_ROWS_FOR_UMAP = 100
@@ -65,7 +66,8 @@ class ProjectionSession:
         self._lock = threading.Lock()
         self._matrix_key: tuple[int, tuple[str, ...]] | None = None
         self._matrix: np.ndarray | None = None
-        self._neighbors: tuple[tuple[int, tuple[str, ...]], NeighborIndex] | None = None
+        self._neighbors: tuple[tuple[Any, ...], NeighborIndex] | None = None
+        self._subset: tuple[tuple[Any, ...], np.ndarray] | None = None
         self._lives: list[LiveProjection] = []
         table.subscribe(self._on_data_changed)
         with _sessions_lock:
@@ -86,11 +88,27 @@ class ProjectionSession:
         """The smart default for this table's size."""
         return default_algorithm(len(self.table))
 
-    def key(self, embedding: Sequence[str]) -> tuple[int, tuple[str, ...]]:
-        """The cache key of an embedding: the table's data version and its columns."""
-        return (self.table.version, tuple(embedding))
+    def key(self, embedding: Sequence[str], rows: Rows | None = None) -> tuple[Any, ...]:
+        """The cache key of an embedding: the table's data version, its columns (and the rows
+        of a subset)."""
+        key = (self.table.version, tuple(embedding))
+        return key if rows is None else (*key, rows.digest)
 
-    def matrix(self, embedding: Sequence[str]) -> np.ndarray:
+    def matrix(self, embedding: Sequence[str], rows: Rows | None = None) -> np.ndarray:
+        """The embedding matrix, or the rows of a subset of it (kept while asked for)."""
+        full = self.full_matrix(embedding)
+        if rows is None:
+            return full
+        if rows.indices.size and int(rows.indices.max()) >= len(full):
+            raise ValueError(
+                f"subset: row {int(rows.indices.max())} is past the table's {len(full)}"
+            )
+        held = self._subset
+        if held is None or held[0] != self.key(embedding, rows):
+            held = self._subset = (self.key(embedding, rows), full[rows.indices])
+        return held[1]
+
+    def full_matrix(self, embedding: Sequence[str]) -> np.ndarray:
         """The embedding matrix (built once per data version and column choice, then shared)."""
         if len(self.table) == 0:
             raise ValueError(
@@ -121,16 +139,20 @@ class ProjectionSession:
             index = self._neighbors = (key, NeighborIndex(matrix))
         return index[1].query(row, k, metric)
 
-    def quality(self, result: ProjectionResult, embedding: Sequence[str], k: int = 10) -> Quality:
-        """How well ``result`` keeps each row's k nearest neighbours of ``embedding``, with the
-        layout's trustworthiness and continuity (in the projection's metric)."""
-        matrix = self.matrix(embedding)
+    def quality(
+        self, result: ProjectionResult, embedding: Sequence[str], k: int = 10,
+        rows: Rows | None = None,
+    ) -> Quality:  # fmt: skip
+        """How well ``result`` (of the subset ``rows``, if given) keeps each row's k nearest
+        neighbours of ``embedding``, with the layout's trustworthiness and continuity (in the
+        projection's metric)."""
+        matrix = self.matrix(embedding, rows)
         if len(matrix) < 3:
             raise ValueError(
                 f"projection quality needs at least 3 rows; the table has {len(matrix)}"
             )
         metric = self.default_metric(embedding, result.params)
-        graph = self.engine.projector.neighbor_graph(self.key(embedding), matrix, metric, k)
+        graph = self.engine.projector.neighbor_graph(self.key(embedding, rows), matrix, metric, k)
         return layout_quality(matrix, result.coords, graph, metric)
 
     def quality_is_cheap(self, result: ProjectionResult, embedding: Sequence[str], k: int) -> bool:
@@ -233,13 +255,13 @@ class ProjectionSession:
         with self._lock:
             if any(live.shown for live in self._lives):
                 return
-            self._matrix_key, self._matrix, self._neighbors = None, None, None
+            self._matrix_key, self._matrix, self._neighbors, self._subset = None, None, None, None
         self.engine.projector.clear()
 
     def _on_data_changed(self) -> None:
         # The old data's caches (neighbour graphs, affinities, results) go; views recompute.
         with self._lock:
-            self._matrix_key, self._matrix, self._neighbors = None, None, None
+            self._matrix_key, self._matrix, self._neighbors, self._subset = None, None, None, None
             lives = list(self._lives)
         self.engine.projector.clear()
         for live in lives:

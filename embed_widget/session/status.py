@@ -52,13 +52,14 @@ def progressed(status: Status, fraction: float, phase: str) -> Status:
     return {**status, "phase": phase, "progress": float(fraction)}
 
 
-def done(result: ProjectionResult, seq: int) -> Status:
-    """Request ``seq`` finished with ``result``."""
+def done(result: ProjectionResult, seq: int, rows: int | None = None) -> Status:
+    """Request ``seq`` finished with ``result`` (computed for a subset of ``rows`` rows)."""
+    subset = [f"only {rows:,} rows projected (a subset): the others are hidden"] if rows else []
     return {
         "state": "done",
         "phase": "done",
         "progress": 1.0,
-        "notices": list(result.notices),
+        "notices": [*result.notices, *subset],
         "info": result.info,
         "algorithm": result.algorithm,
         "params": dict(result.params),

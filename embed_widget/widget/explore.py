@@ -15,10 +15,11 @@ import traitlets
 from ..data.filter import RowFilter
 from ..data.search import SEARCHABLE, TextSearch, check_query
 from ..errors import InvalidSetting
+from ..session.subset import Rows, outside
 from .protocol import FilterState, Neighbor, SearchState
 from .rows import format_cell
 from .settings import check_selection
-from .traits import IndexArray
+from .traits import IndexArray, RowSubset
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +37,10 @@ class Exploring(traitlets.HasTraits):
 
     selection = IndexArray().tag(sync=True)
     """Row indices selected in the plot (lasso) or from Python, as a uint32 array."""
+
+    subset = RowSubset().tag(sync=True)
+    """Rows to project on their own ("project only these"; the others are hidden), as a uint32
+    array, or None for every row."""
 
     search = traitlets.Unicode("").tag(sync=True)
     """Rows to highlight: a case-insensitive substring, or ``/regex/`` (RE2 syntax), looked for
@@ -92,6 +97,13 @@ class Exploring(traitlets.HasTraits):
             check_selection(proposal["value"], len(self.table))
         return proposal["value"]
 
+    @traitlets.validate("subset")
+    def _check_subset(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        if value is not None and not self._from_frontend:
+            check_selection(value, len(self.table), "subset")
+        return value
+
     @traitlets.validate("search")
     def _check_search(self, proposal: dict[str, Any]) -> str:
         if not self._from_frontend:
@@ -128,7 +140,7 @@ class Exploring(traitlets.HasTraits):
     def _on_search(self, _change: dict[str, Any]) -> None:
         self.update_search()
 
-    @traitlets.observe("filter")
+    @traitlets.observe("filter", "subset")
     def _on_filter(self, _change: dict[str, Any]) -> None:
         self.update_filter()
 
@@ -163,6 +175,10 @@ class Exploring(traitlets.HasTraits):
         except ValueError as error:
             self._filter = {**self._filter, "error": str(error)}
             return
+        rows = Rows.of(self.subset.tobytes()) if self.subset is not None else None
+        not_projected = outside(rows, len(keep))  # rows outside a subset: hidden too
+        if not_projected is not None:
+            keep &= ~not_projected
         state: FilterState = {
             "expression": self.filter,
             "count": int(keep.sum()),

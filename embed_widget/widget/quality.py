@@ -12,7 +12,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..projection.quality import Quality
+from ..session.subset import Rows, expand
 from .encodings import continuous_colors, no_colors
 from .protocol import Colors, ColumnInfo, Status
 
@@ -38,10 +41,12 @@ class LayoutQuality:
         self.current: Quality | None = None
         self.seq = -1
         self._thread: threading.Thread | None = None
+        self._rows: Rows | None = None  # the subset measured
+        self._n_rows = 0
 
     def layout_done(self, live: LiveProjection, seq: int, asked: bool) -> None:
         """Layout ``seq`` is final: compute its quality aside if cheap or ``asked``."""
-        result, embedding = live.result, list(live.result_embedding)
+        result, embedding, rows = live.result, list(live.result_embedding), live.result_rows
         with self._lock:
             self._wanted_seq = seq
             self.current, self.seq = None, -1
@@ -52,7 +57,7 @@ class LayoutQuality:
 
         def compute() -> None:
             try:
-                quality = live.session.quality(result, embedding, QUALITY_K)
+                quality = live.session.quality(result, embedding, QUALITY_K, rows)
             except Exception:  # the table changed under it, or the view closed: nothing to show
                 log.debug("projection quality not computed", exc_info=True)
                 return
@@ -60,6 +65,7 @@ class LayoutQuality:
                 if seq != self._wanted_seq:
                     return  # a newer layout came
                 self.current, self.seq = quality, seq
+                self._rows, self._n_rows = rows, len(live.session.table)
             self._on_ready(seq)
 
         self._thread = threading.Thread(target=compute, name="ew-quality", daemon=True)
@@ -90,7 +96,8 @@ class LayoutQuality:
         quality = self.current
         if quality is None:
             return no_colors()
-        return continuous_colors(QUALITY_COLUMN, quality.preserved, scale)
+        per_row = expand(quality.preserved[:, None], self._rows, self._n_rows, np.nan)[:, 0]
+        return continuous_colors(QUALITY_COLUMN, per_row, scale)
 
 
 def with_quality(columns: list[ColumnInfo]) -> list[ColumnInfo]:

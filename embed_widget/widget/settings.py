@@ -29,7 +29,7 @@ __all__ = [
 #: The settings an EmbeddingView takes as keyword arguments (its public traits).
 ACCEPTED = (
     "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
-    "selection_column", "search", "search_column", "filter",
+    "selection_column", "search", "search_column", "filter", "subset",
 )  # fmt: skip
 
 
@@ -103,10 +103,10 @@ def smart_defaults(table: Table, algorithm: str) -> dict[str, Any]:
     }
 
 
-def check_selection(indices: np.ndarray, n_rows: int) -> None:
+def check_selection(indices: np.ndarray, n_rows: int, name: str = "selection") -> None:
     """Raise InvalidSetting for a row index the table does not have."""
     if indices.size and int(indices.max()) >= n_rows:
         raise InvalidSetting(
-            f"selection: row {int(indices.max())} is out of range; the table has {n_rows} rows "
+            f"{name}: row {int(indices.max())} is out of range; the table has {n_rows} rows "
             f"(0 to {n_rows - 1})"
         )

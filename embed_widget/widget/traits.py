@@ -44,3 +44,26 @@ class IndexArray(traitlets.TraitType[np.ndarray, Any]):
 
     def make_dynamic_default(self) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
+
+
+def _optional_to_json(value: np.ndarray | None, widget: Any) -> bytes | None:
+    return None if value is None else _to_json(value, widget)
+
+
+def _optional_from_json(value: Any, widget: Any) -> np.ndarray | None:
+    return None if value is None else _from_json(value, widget)
+
+
+class RowSubset(IndexArray):
+    """Row indices (uint32, sorted, unique), or None for every row."""
+
+    info_text = "None or a sequence of row indices or a boolean mask"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_none=True, **kwargs)
+        self.metadata["to_json"] = _optional_to_json
+        self.metadata["from_json"] = _optional_from_json
+        self.default_value = None
+
+    def make_dynamic_default(self) -> None:  # type: ignore[override]
+        return None

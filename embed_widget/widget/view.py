@@ -197,8 +197,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
                 setattr(self, name, value)
 
     def close(self) -> None:
-        """Close the widget: its job stops and it leaves the table's session (``table.view``
-        then makes a new view)."""
+        """Close the widget: its job stops, it leaves the session (``table.view`` is then new)."""
         for timer in (self.__dict__.get("_refresh_timer"), self.__dict__.get("_outputs")):
             if timer is not None:  # (None when the constructor raised)
                 timer.cancel()
@@ -260,7 +259,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
             self._live.request(self.current_settings())
 
     def current_settings(self) -> Settings:
-        return Settings(self.algorithm, dict(self.params), tuple(self.embedding))
+        rows = None if self.subset is None else self.subset.tobytes()
+        return Settings(self.algorithm, dict(self.params), tuple(self.embedding), rows)
 
     def _sync_table(self) -> None:
         kinds = self.table.column_kinds
@@ -340,7 +340,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         if self._live is not None and (self.selection.size or change["name"] == "selection"):
             self.send(*rows_reply(self))
 
-    @traitlets.observe("embedding")
+    @traitlets.observe("embedding", "subset")
     def _on_embedding(self, change: dict[str, Any]) -> None:
         if self._live is not None:
             self._limits = self._live.session.limits(self.embedding)

@@ -209,6 +209,12 @@ export class Scatter {
     void this.plot.reset();
   }
 
+  /** Zoom so that these points fill the view (with a margin). */
+  zoomTo(indices: number[]): void {
+    if (indices.length === 0 || !this.points) return;
+    this.plot.zoomToPoints(indices, { padding: 0.25, transition: true }).catch(() => {});
+  }
+
   screenPosition(index: number): [number, number] | undefined {
     return this.plot.getScreenPosition(index);
   }

@@ -137,6 +137,8 @@ export interface Traits {
   color_scale: "auto" | "linear" | "log" | "quantile";
   image_column: string | null;
   selection: DataView;
+  /** Rows projected on their own (uint32), or null for every row. */
+  subset: DataView | null;
   selection_column: string | null;
   search: string;
   search_column: string | null;

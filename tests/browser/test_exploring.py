@@ -150,3 +150,29 @@ def test_columns_of_different_units_are_standardized_and_the_status_says_so(
         15,
         message="recomputed without preprocessing",
     )
+
+
+def test_zoom_to_selection_and_project_only_these(open_notebook: OpenNotebookFn) -> None:
+    nb, view = open_texts(open_notebook)
+    isolate, zoom, back = (view.at(f".ew-{name}").first for name in ("isolate", "zoom", "all-rows"))
+    assert isolate.is_disabled() and zoom.is_disabled() and not back.is_visible()
+    nb.run_in_kernel("t.view.selection = list(range(0, 200, 10))")
+    wait_for(lambda: not zoom.is_disabled(), 10, message="buttons enabled by a selection")
+
+    before = view.pixels()
+    zoom.click()
+    view.wait_pixels_change(before, min_changed=500)
+
+    isolate.click()
+    wait_for(lambda: nb.eval_in_kernel("len(t.projection)") == 20, 30, message="20 rows projected")
+    wait_for(back.is_visible, 10, message="'all rows' offered")
+    view.at(".ew-reset").first.click()  # the fitted view: 20 points where there were 200
+    wait_for(
+        lambda: count_non_background(view.pixels()) < 0.3 * count_non_background(before),
+        15,
+        message="the other rows hidden",
+    )
+    assert any("only 20 rows" in t for t in nb.eval_in_kernel("t.view.status['notices']"))
+    back.click()
+    wait_for(lambda: nb.eval_in_kernel("len(t.projection)") == 200, 30, message="all rows again")
+    wait_for(lambda: not back.is_visible(), 10, message="'all rows' gone")
