@@ -43,8 +43,10 @@ export class App {
   private readonly selectionList = new SelectionList();
   private readonly scatter: Scatter;
   private readonly details = new DetailsPanel(
-    (index) => this.send({ type: "details", index }),
+    (index, metric) =>
+      this.send({ type: "details", index, metric: metric ?? this.model.get("neighbor_metric") ?? undefined }),
     (focus) => this.focusOn(focus),
+    (metric) => this.set("neighbor_metric", metric),
   );
   private readonly explore: ExploreBar;
   private readonly rings: Rings;
@@ -67,6 +69,7 @@ export class App {
     });
     this.explore = new ExploreBar({
       search: (text) => this.set("search", text),
+      searchColumn: (column) => this.set("search_column", column),
       filter: (expression) => this.set("filter", expression),
       selectMatches: () => this.selectMatches(),
     });
@@ -127,6 +130,7 @@ export class App {
     this.listen("change:selection", () => this.showSelection());
     this.listen("change:_search", () => this.showSearch());
     this.listen("change:search", () => this.showSearch());
+    this.listen("change:search_column", () => this.showSearchColumns());
     this.listen("change:_filter", () => this.showFilter());
     this.listen("change:subset", () => this.showSubsetButtons());
     this.listen("change:filter", () => this.showFilter());
@@ -211,6 +215,7 @@ export class App {
     this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
     this.pickers.set("selection_column", listed);
     this.selectionList.setPicker(listed.element);
+    this.showSearchColumns();
     this.buildParams();
   }
 
@@ -328,6 +333,16 @@ export class App {
     const rows = this.model.get("_limits")?.n_rows ?? 0;
     this.explore.showSearch(this.model.get("_search") ?? {}, this.model.get("search") ?? "", rows);
     this.showEmphasis();
+  }
+
+  private showSearchColumns(): void {
+    const columns = (this.model.get("_columns") ?? []).filter(
+      (c) => c.kind === "text" || c.kind === "categorical",
+    );
+    this.explore.showColumns(
+      columns.map((c) => c.name),
+      this.model.get("search_column"),
+    );
   }
 
   private showFilter(): void {

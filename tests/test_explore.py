@@ -351,3 +351,20 @@ def test_a_subset_out_of_range_raises() -> None:
     with pytest.raises(InvalidSetting, match="subset: row 25 is out of range"):
         view.subset = [1, 25]
     assert view.subset is None
+
+
+def test_the_neighbour_metric_can_be_chosen() -> None:
+    from embed_widget.widget.replies import reply
+
+    t = texts_table()
+    view = t.view
+    content, _ = reply({"type": "details", "index": 3, "metric": "cosine"}, view)
+    assert content["metric"] == "cosine" and "manhattan" in content["metrics"]
+    assert [n["index"] for n in content["neighbors"]] == t.neighbors(
+        3, metric="cosine"
+    ).index.tolist()
+    view.neighbor_metric = "manhattan"
+    content, _ = reply({"type": "details", "index": 3}, view)
+    assert content["metric"] == "manhattan"
+    with pytest.raises(InvalidSetting, match="neighbor_metric"):
+        view.neighbor_metric = "hamming"

@@ -15,6 +15,7 @@ import traitlets
 from ..data.filter import RowFilter
 from ..data.search import SEARCHABLE, TextSearch, check_query
 from ..errors import InvalidSetting
+from ..projection.neighbors import METRICS
 from ..session.subset import Rows, outside
 from .protocol import FilterState, Neighbor, SearchState
 from .rows import format_cell
@@ -52,6 +53,11 @@ class Exploring(traitlets.HasTraits):
     filter = traitlets.Unicode("").tag(sync=True)
     """A pandas condition on the table's columns (``"length > 200 and module != 'os'"``, as
     ``DataFrame.query`` reads it); rows that fail it are hidden without recomputing the layout."""
+
+    neighbor_metric = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    """The metric of a clicked point's nearest rows: ``"euclidean"``, ``"cosine"``,
+    ``"correlation"``, ``"manhattan"``, or None for the projection's (else cosine for a vector
+    column, euclidean for numbers)."""
 
     _search = traitlets.Dict().tag(sync=True)
     """The rows ``search`` matched (:class:`~embed_widget.widget.protocol.SearchState`)."""
@@ -103,6 +109,13 @@ class Exploring(traitlets.HasTraits):
         if value is not None and not self._from_frontend:
             check_selection(value, len(self.table), "subset")
         return value
+
+    @traitlets.validate("neighbor_metric")
+    def _check_metric(self, proposal: dict[str, Any]) -> str | None:
+        value = proposal["value"]
+        if value is not None and value not in METRICS:
+            raise InvalidSetting(f"neighbor_metric must be one of {list(METRICS)} or None")
+        return value  # type: ignore[no-any-return]
 
     @traitlets.validate("search")
     def _check_search(self, proposal: dict[str, Any]) -> str:
@@ -208,7 +221,7 @@ class Exploring(traitlets.HasTraits):
     def current_settings(self) -> Settings:  # (the view's)
         raise NotImplementedError
 
-    def neighbors_of(self, index: int) -> tuple[str, list[Neighbor]]:
+    def neighbors_of(self, index: int, metric: str | None = None) -> tuple[str, list[Neighbor]]:
         """The metric and the nearest rows of ``index`` in the original space of the view's
         embedding, for the details panel, each with its distance and a label (from the listed
         column, else the colour column)."""
@@ -218,7 +231,7 @@ class Exploring(traitlets.HasTraits):
         shown = live.result
         params = shown.params if shown is not None else dict(settings.params)
         session = live.session
-        metric = session.default_metric(embedding, params)
+        metric = metric or self.neighbor_metric or session.default_metric(embedding, params)
         indices, distances = session.neighbors(index, NEIGHBORS_SHOWN, metric, embedding)
         rows = self.table.rows_frame(indices.tolist()) if label else None
         out: list[Neighbor] = []

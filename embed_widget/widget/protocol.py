@@ -147,6 +147,7 @@ class DetailsReply(TypedDict, total=False):
     image: bool
     error: str
     metric: str
+    metrics: list[str]
     neighbors: list[Neighbor]
     #: why no neighbours could be found (e.g. no embedding chosen)
     neighbors_error: str

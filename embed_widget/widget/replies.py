@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..data import Table
+from ..projection.neighbors import METRICS
 from .protocol import CsvReply, Neighbor, RowsReply
 from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
@@ -28,7 +29,7 @@ class Source(Protocol):
 
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None: ...
 
-    def neighbors_of(self, index: int) -> tuple[str, list[Neighbor]]: ...
+    def neighbors_of(self, index: int, metric: str | None = None) -> tuple[str, list[Neighbor]]: ...
 
 
 def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
@@ -37,7 +38,10 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
     if kind == "row":
         return _row(source, int(message.get("index", -1)))
     if kind == "details":
-        return _details(source, int(message.get("index", -1)))
+        metric = message.get("metric")
+        return _details(
+            source, int(message.get("index", -1)), metric if metric in METRICS else None
+        )
     if kind == "rows":
         return rows_reply(source)
     if kind == "csv":
@@ -50,12 +54,13 @@ def _row(source: Source, index: int) -> Reply:
     return _one_row("row", row_details, source, index)
 
 
-def _details(source: Source, index: int) -> Reply:
+def _details(source: Source, index: int, metric: str | None = None) -> Reply:
     """Every value of one row in full, and its nearest rows, for the pinned details panel."""
     content, buffers = _one_row("details", row_in_full, source, index)
     if "error" not in content:
+        content["metrics"] = list(METRICS)
         try:
-            content["metric"], content["neighbors"] = source.neighbors_of(index)
+            content["metric"], content["neighbors"] = source.neighbors_of(index, metric)
         except (ValueError, TypeError, KeyError) as error:  # e.g. no embedding chosen
             content["neighbors_error"] = str(error)
     return content, buffers

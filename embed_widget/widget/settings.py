@@ -29,7 +29,7 @@ __all__ = [
 #: The settings an EmbeddingView takes as keyword arguments (its public traits).
 ACCEPTED = (
     "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
-    "selection_column", "search", "search_column", "filter", "subset",
+    "selection_column", "search", "search_column", "filter", "subset", "neighbor_metric",
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 // The search and filter boxes. What they find is decided in the kernel (search: a substring or
 // /regex/ in the text columns; filter: a pandas condition); here they are typed and their results
 // counted. Enter in the search box selects the matches.
-import { debounce, el } from "../dom";
+import { debounce, el, option } from "../dom";
 import type { FilterState, SearchState } from "../protocol/model";
 
 /** Milliseconds of quiet typing before a search goes to the kernel. */
@@ -9,6 +9,8 @@ export const SEARCH_DELAY_MS = 200;
 
 export interface ExploreHandlers {
   search: (text: string) => void;
+  /** null: every text and categorical column. */
+  searchColumn: (column: string | null) => void;
   filter: (expression: string) => void;
   selectMatches: () => void;
 }
@@ -17,6 +19,7 @@ export class ExploreBar {
   readonly element = el("div", "ew-explore");
   readonly searchBox = el("input", "ew-search");
   readonly filterBox = el("input", "ew-filter");
+  readonly columnPicker = el("select", "ew-search-column");
   private readonly searchCount = el("span", "ew-search-count");
   private readonly filterCount = el("span", "ew-filter-count");
   private readonly error = el("div", "ew-explore-error");
@@ -51,8 +54,14 @@ export class ExploreBar {
       if (event.key === "Enter") applyFilter();
     });
     this.filterBox.addEventListener("change", applyFilter);
+    this.columnPicker.setAttribute("aria-label", "search in");
+    this.columnPicker.title = "the column the search looks in";
+    this.columnPicker.addEventListener("change", () => {
+      const value = this.columnPicker.value;
+      handlers.searchColumn(value === "" ? null : value);
+    });
     const search = el("label", "ew-control ew-search-control");
-    search.append(this.searchBox, this.searchCount);
+    search.append(this.searchBox, this.columnPicker, this.searchCount);
     const filter = el("label", "ew-control ew-filter-control");
     filter.append(this.filterBox, this.filterCount);
     this.element.append(search, filter, this.error);
@@ -66,6 +75,13 @@ export class ExploreBar {
     this.searchCount.textContent = active ? `${count(state.count ?? 0)} of ${count(rows)}` : "";
     this.showErrors(state.error, this.lastFilterError);
     this.lastSearchError = state.error ?? null;
+  }
+
+  /** The columns a search can look in, and the one chosen (null: all of them). */
+  showColumns(columns: string[], chosen: string | null): void {
+    const all = option("", "in all text", chosen === null);
+    this.columnPicker.replaceChildren(all, ...columns.map((c) => option(c, `in ${c}`, c === chosen)));
+    this.columnPicker.hidden = columns.length < 2;
   }
 
   /** Show the filter's state; `text` is the `filter` trait. */

@@ -1,7 +1,7 @@
 // The details panel: one row pinned (a click on a point), every value in full, its image larger,
 // its index and its nearest rows in the original space (a click on one moves there). Escape, the
 // close button or a click elsewhere unpins it. Values are text.
-import { el } from "../dom";
+import { el, option } from "../dom";
 import type { DetailsReply, Neighbor } from "../protocol/messages";
 
 /** The pinned row and its neighbours (nearest first), or null once unpinned. */
@@ -13,8 +13,9 @@ export class DetailsPanel {
   private imageUrl: string | null = null;
 
   constructor(
-    private readonly request: (index: number) => void,
+    private readonly request: (index: number, metric?: string) => void,
     private readonly onFocus: FocusFn = () => {},
+    private readonly onMetric: (metric: string) => void = () => {},
   ) {
     this.element.hidden = true;
     this.element.setAttribute("role", "dialog");
@@ -58,16 +59,26 @@ export class DetailsPanel {
       list.append(el("dt", undefined, name), el("dd", undefined, value));
     if (reply.error) parts.push(el("div", "ew-details-error", reply.error));
     parts.push(list);
-    if (reply.neighbors) parts.push(this.neighborList(reply.neighbors, reply.metric ?? ""));
+    if (reply.neighbors)
+      parts.push(this.neighborList(reply.neighbors, reply.metric ?? "", reply.metrics ?? []));
     if (reply.neighbors_error) parts.push(el("div", "ew-details-error", reply.neighbors_error));
     this.element.replaceChildren(...parts);
     this.element.hidden = false;
     this.onFocus({ index: reply.index, neighbors: (reply.neighbors ?? []).map((n) => n.index) });
   }
 
-  private neighborList(neighbors: Neighbor[], metric: string): HTMLElement {
+  private neighborList(neighbors: Neighbor[], metric: string, metrics: string[]): HTMLElement {
     const section = el("div", "ew-details-neighbors");
-    section.appendChild(el("div", "ew-details-subtitle", `nearest in the original space (${metric})`));
+    const subtitle = el("div", "ew-details-subtitle", "nearest in the original space ");
+    const choice = el("select", "ew-neighbor-metric");
+    choice.setAttribute("aria-label", "neighbour metric");
+    choice.append(...(metrics.length ? metrics : [metric]).map((m) => option(m, m, m === metric)));
+    choice.addEventListener("change", () => {
+      this.onMetric(choice.value);
+      if (this.pinned !== null) this.request(this.pinned, choice.value);
+    });
+    subtitle.appendChild(choice);
+    section.appendChild(subtitle);
     const list = el("ol");
     for (const neighbor of neighbors) {
       const item = el("li");

@@ -57,9 +57,10 @@ export interface OutputEvent {
 export interface DetailsRequest {
   type: "details";
   index: number;
+  /** The metric for its neighbours (default: the view's). */
+  metric?: string;
 }
 
-/** Kernel → frontend: (name, text) of every column, untruncated; the PNG in buffers[0]. */
 /** One of a row's nearest rows in the original space. */
 export interface Neighbor {
   index: number;
@@ -67,14 +68,16 @@ export interface Neighbor {
   label: string;
 }
 
+/** Kernel → frontend: (name, text) of every column, untruncated; the PNG in buffers[0]. */
 export interface DetailsReply {
   type: "details";
   index: number;
   values?: [string, string][];
   image?: boolean;
   error?: string;
-  /** The metric the neighbours were found with. */
+  /** The metric the neighbours were found with, and the others to choose from. */
   metric?: string;
+  metrics?: string[];
   /** Nearest first. */
   neighbors?: Neighbor[];
   /** Why no neighbours could be found. */

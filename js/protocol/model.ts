@@ -142,6 +142,7 @@ export interface Traits {
   selection_column: string | null;
   search: string;
   search_column: string | null;
+  neighbor_metric: string | null;
   filter: string;
   status: Status;
   _schema: Schema;

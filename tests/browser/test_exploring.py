@@ -37,6 +37,11 @@ def test_search_highlights_matches_and_enter_selects_them(open_notebook: OpenNot
     assert len(matches) == 111
     box.press("Enter")
     wait_for(lambda: nb.eval_in_kernel("t.view.selection.tolist()") == matches, 10, message="sel")
+    view.at(".ew-search-column").first.select_option("topic")  # no topic says "paragraph"
+    wait_for(lambda: count.inner_text() == "0 of 200", 10, message="searched in topic only")
+    assert nb.eval_in_kernel("t.view.search_column") == "topic"
+    view.at(".ew-search-column").first.select_option("")
+    wait_for(lambda: count.inner_text() == "111 of 200", 10, message="in every column again")
     box.fill("/(/")
     error = view.at(".ew-explore-error").first
     wait_for(error.is_visible, 10, message="the regex error shown")
@@ -76,8 +81,8 @@ def test_a_clicked_point_lists_and_rings_its_neighbours(open_notebook: OpenNoteb
     expected = nb.eval_in_kernel(f"t.neighbors({index}).index.tolist()")
     shown = listed.evaluate_all("(els) => els.map(e => Number(e.dataset.index))")
     assert shown == expected
-    subtitle = view.at(".ew-details-subtitle").first.inner_text()
-    assert subtitle == "nearest in the original space (euclidean)"
+    metric = view.at(".ew-neighbor-metric").first
+    assert metric.input_value() == "euclidean"
 
     # rings sit on the neighbours' points (the layout is the first one: no alignment)
     xy = np.array(nb.eval_in_kernel("t.projection[['x', 'y']].values.tolist()"))
@@ -91,6 +96,22 @@ def test_a_clicked_point_lists_and_rings_its_neighbours(open_notebook: OpenNoteb
         cx, cy = float(ring.get_attribute("cx") or 0), float(ring.get_attribute("cy") or 0)
         assert abs(cx - screen[row, 0]) < 2 and abs(cy - screen[row, 1]) < 2, (row, cx, cy)
     assert view.at(".ew-ring-focus").first.get_attribute("data-index") == str(index)
+
+    metric.select_option("cosine")  # the same row's neighbours by another metric
+    cosine = nb.eval_in_kernel(f"t.neighbors({index}, metric='cosine').index.tolist()")
+    assert cosine != expected
+    wait_for(
+        lambda: listed.evaluate_all("(els) => els.map(e => Number(e.dataset.index))") == cosine,
+        10,
+        message="the cosine neighbours listed",
+    )
+    assert nb.eval_in_kernel("t.view.neighbor_metric") == "cosine"
+    metric.select_option("euclidean")
+    wait_for(
+        lambda: listed.evaluate_all("(els) => els.map(e => Number(e.dataset.index))") == expected,
+        10,
+        message="back to euclidean",
+    )
 
     listed.nth(2).click()
     title = view.at(".ew-details-title").first
