@@ -23,6 +23,9 @@ F32 = npt.NDArray[np.float32]
 #: manhattan (no BLAS) 2.8 s at 10k x 64.
 EXACT_MAX_ROWS = {"euclidean": 20_000, "cosine": 20_000, "correlation": 20_000, "manhattan": 5_000}
 CHUNK_ROWS = 2048
+#: ... and at most this many distances per chunk (8 MB of float64): big temporaries raise glibc's
+#: mmap threshold and then stay in the heap (+60 MB over 20 re-runs of the digits).
+CHUNK_CELLS = 1_000_000
 #: The status while pynndescent runs (it reports nothing; the seconds are counted after it).
 NN_DESCENT = "nearest neighbours (NN-descent; a kernel's first search compiles, ~30 s)"
 
@@ -84,11 +87,12 @@ def _exact(
     n = data.shape[0]
     idx = np.empty((n, k), dtype=np.int32)
     dist = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, CHUNK_ROWS):
+    chunk = max(16, min(CHUNK_ROWS, CHUNK_CELLS // n))
+    for start in range(0, n, chunk):
         rep.progress(lo + (hi - lo) * start / n, f"nearest neighbours {start}/{n}")
-        d, i = nn.kneighbors(data[start : start + CHUNK_ROWS], n_neighbors=k)
-        idx[start : start + CHUNK_ROWS] = i
-        dist[start : start + CHUNK_ROWS] = _to_metric(d, metric)
+        d, i = nn.kneighbors(data[start : start + chunk], n_neighbors=k)
+        idx[start : start + chunk] = i
+        dist[start : start + chunk] = _to_metric(d, metric)
     return idx, dist
 
 

@@ -64,8 +64,9 @@ def preserved(original: Array, layout: Array) -> Array:
     return out
 
 
-#: Comparisons held at once while ranking (a block of rows x k x N booleans).
-BLOCK_CELLS = 20_000_000
+#: Comparisons held at once while ranking (a block of rows x k x N booleans): small blocks stay
+#: in cache and leave no large temporaries behind (the job's thread is new each time).
+BLOCK_CELLS = 4_000_000
 
 
 def trust_and_continuity(

@@ -101,7 +101,9 @@ def wait_done(
     )
     name = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[algorithm]
     wait_for(
-        lambda: re.fullmatch(rf"{re.escape(name)} · ([\d.]+ s|cached)", view.status()),
+        lambda: re.fullmatch(
+            rf"{re.escape(name)} · ([\d.]+ s|cached)( · neighbours kept: \d+%)?", view.status()
+        ),
         15,
         0.1,
         f"status text '{name} · <seconds> s' (or 'cached')",
