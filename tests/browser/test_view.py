@@ -168,7 +168,8 @@ def test_invalid_setting_shows_error_and_keeps_points(open_notebook: OpenNoteboo
     assert nb.eval_in_kernel("t.view.params") == {}
     assert view.error() is None
     assert pixels_changed(shown, view.pixels()) == 0
-    assert nb.eval_in_kernel("t.projection.attrs['params']") == {"x_component": 1, "y_component": 2}
+    params = nb.eval_in_kernel("t.projection.attrs['params']")
+    assert params == {"x_component": 1, "y_component": 2, "preprocess": "none"}
 
 
 @pytest.mark.parametrize("ui", ["notebook"])
