@@ -368,3 +368,15 @@ def test_the_neighbour_metric_can_be_chosen() -> None:
     assert content["metric"] == "manhattan"
     with pytest.raises(InvalidSetting, match="neighbor_metric"):
         view.neighbor_metric = "hamming"
+
+
+def test_search_in_slices_finds_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PARALLEL_ROWS a column is matched in one slice per core: same rows, in order."""
+    import embed_widget.data.search as search
+
+    t = texts_table(1001)
+    whole = TextSearch(t).match("/log|#99/")
+    monkeypatch.setattr(search, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 3)
+    sliced = TextSearch(t).match("/log|#99/")
+    assert sliced.tolist() == whole.tolist() and len(whole) > 300

@@ -1,15 +1,16 @@
 """Search a table's text and categorical columns: a case-insensitive substring, or a regular
 expression written between slashes (``/^log.*error$/``, RE2 syntax).
 
-Matching runs in pyarrow's compute kernels on the column lowered once per data version, so a
-keystroke costs one vectorised pass (~70 ms at 1M short strings here, against ~300 ms for
-``Series.str.contains`` on the same strings).
+Matching runs in pyarrow's compute kernels (RE2) on the column lowered once per data version,
+in slices on every core from 200k rows: a keystroke costs one vectorised pass.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,27 @@ def searchable_columns(kinds: dict[str, str]) -> list[str]:
     return [name for name, kind in kinds.items() if kind in SEARCHABLE]
 
 
+#: Rows from which a column is matched in slices on every core (Arrow's kernels use one).
+PARALLEL_ROWS = 200_000
+
+
+def _matches(strings: pa.Array, pattern: str, *, ignore_case: bool) -> np.ndarray[Any, Any]:
+    """Boolean mask of the strings ``pattern`` matches (missing: False)."""
+
+    def match(part: pa.Array) -> np.ndarray[Any, Any]:
+        found = pc.match_substring_regex(part, pattern, ignore_case=ignore_case)
+        out: np.ndarray[Any, Any] = found.fill_null(False).to_numpy(zero_copy_only=False)
+        return out
+
+    cores = os.cpu_count() or 1
+    if len(strings) < PARALLEL_ROWS or cores < 2:
+        return match(strings)
+    size = -(-len(strings) // cores)
+    parts = [strings.slice(start, size) for start in range(0, len(strings), size)]
+    with ThreadPoolExecutor(len(parts), thread_name_prefix="ew-search") as pool:
+        return np.concatenate(list(pool.map(match, parts)))
+
+
 class TextSearch:
     """Finds the rows of one table whose text matches a query.
 
@@ -74,13 +96,10 @@ class TextSearch:
         hit = np.zeros(len(self._table), dtype=bool)
         if not query.pattern:
             return np.flatnonzero(hit).astype(np.uint32)
+        # RE2 on an escaped literal: steadier than match_substring
+        pattern = query.pattern if query.regex else re.escape(query.pattern.lower())
         for name in names:
-            lowered = self._column(name)
-            if query.regex:
-                found = pc.match_substring_regex(lowered, query.pattern, ignore_case=True)
-            else:  # RE2 on an escaped literal: steadier than match_substring (~75 ms at 1M)
-                found = pc.match_substring_regex(lowered, re.escape(query.pattern.lower()))
-            hit |= found.fill_null(False).to_numpy(zero_copy_only=False)
+            hit |= _matches(self._column(name), pattern, ignore_case=query.regex)
         return np.flatnonzero(hit).astype(np.uint32)
 
     def _column(self, name: str) -> pa.Array:
