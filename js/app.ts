@@ -356,10 +356,13 @@ export class App {
     return indices ? toUint32(indices) : null;
   }
 
+  /** Select the matches the filter (or a subset) does not hide. */
   private selectMatches(): void {
     const matches = this.matches();
     if (!matches) return;
-    this.set("selection", fromUint32(Array.from(matches)));
+    const hidden = this.model.get("_filter")?.hidden;
+    const mask = hidden ? toUint8(hidden) : null;
+    this.set("selection", fromUint32(Array.from(matches).filter((i) => !mask?.[i])));
   }
 
   private focusOn(focus: { index: number; neighbors: number[] } | null): void {

@@ -42,6 +42,12 @@ def test_search_highlights_matches_and_enter_selects_them(open_notebook: OpenNot
     assert nb.eval_in_kernel("t.view.search_column") == "topic"
     view.at(".ew-search-column").first.select_option("")
     wait_for(lambda: count.inner_text() == "111 of 200", 10, message="in every column again")
+    nb.run_in_kernel("t.view.filter = \"topic == 'topic 1'\"")  # Enter skips hidden matches
+    wait_for(lambda: view.at(".ew-filter-count").first.inner_text() != "", 10, message="filtered")
+    box.press("Enter")
+    visible = [i for i in matches if i % 4 == 1]
+    wait_for(lambda: nb.eval_in_kernel("t.view.selection.tolist()") == visible, 10, message="vis")
+    nb.run_in_kernel("t.view.filter = ''")
     box.fill("/(/")
     error = view.at(".ew-explore-error").first
     wait_for(error.is_visible, 10, message="the regex error shown")
