@@ -216,12 +216,18 @@ class Projector:
 
     def neighbor_graph(self, key: Hashable, matrix: np.ndarray, metric: str, k: int) -> np.ndarray:
         """Every row's k nearest rows of ``matrix`` (itself excluded), n x k: the graph UMAP or
-        t-SNE built on the full matrix when there is one, else computed and kept for them."""
-        from .knn import cached_knn
+        t-SNE built on the full matrix when there is one, else searched now. Read-only: a
+        background job asking for it never brings back caches a data change dropped."""
+        from .knn import nearest_neighbors
 
-        cache = self._key_cache(key, matrix)
         k = min(k, matrix.shape[0] - 1)
-        idx, _, _ = cached_knn(cache, matrix, FULL_MATRIX, metric, k + 1, Reporter())
+        with self._lock:
+            cache = self._keys.get(key)
+        hit = cache.get(Slot.KNN, (FULL_MATRIX, metric)) if cache is not None else None
+        if hit is not None and hit[0].shape[1] > k:
+            idx = hit[0]
+        else:
+            idx, _, _ = nearest_neighbors(matrix, k + 1, metric, Reporter())
         out: np.ndarray = idx[:, 1 : k + 1]
         return out
 

@@ -78,6 +78,8 @@ class LayoutQuality:
             return
 
         def compute() -> None:
+            if not live.shown or seq != self._wanted_seq:
+                return  # hidden (its matrix freed) or superseded while queued
             try:
                 quality = live.session.quality(result, embedding, QUALITY_K, rows)
             except Exception:  # the table changed under it, or the view closed: nothing to show
