@@ -34,7 +34,7 @@ def is_exact(n_rows: int, metric: str) -> bool:
     return n_rows <= EXACT_MAX_ROWS[metric]
 
 
-def _prepare(x: np.ndarray, metric: str) -> tuple[np.ndarray, str]:
+def prepare(x: np.ndarray, metric: str) -> tuple[np.ndarray, str]:
     """Turn cosine/correlation into euclidean on unit (centred) rows, so BLAS does the work."""
     if metric in ("cosine", "correlation"):
         y = x.astype(np.float32, copy=True)
@@ -82,7 +82,7 @@ def _exact(
 ) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.neighbors import NearestNeighbors
 
-    data, skl_metric = _prepare(x, metric)
+    data, skl_metric = prepare(x, metric)
     nn = NearestNeighbors(n_neighbors=k, algorithm="brute", metric=skl_metric).fit(data)
     n = data.shape[0]
     idx = np.empty((n, k), dtype=np.int32)

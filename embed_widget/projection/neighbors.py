@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .knn import prepare as unit_rows
+
 #: Metrics a neighbour query accepts.
 METRICS = ("euclidean", "cosine", "correlation", "manhattan")
 Array = np.ndarray[Any, Any]
@@ -73,14 +75,10 @@ class NeighborIndex:
         return out
 
     def _prepare(self, metric: str) -> tuple[Array, Array]:
-        key = "unit-centred" if metric == "correlation" else "unit" if metric == "cosine" else ""
+        # cosine / correlation: unit (centred) rows, as the kNN graphs use them
+        key = metric if metric in ("cosine", "correlation") else ""
         if key and key not in self._prepared:
-            y = self.matrix.astype(np.float32, copy=True)
-            if metric == "correlation":
-                y -= y.mean(axis=1, keepdims=True)
-            norms = np.linalg.norm(y, axis=1, keepdims=True)
-            np.divide(y, norms, out=y, where=norms > 0)
-            self._prepared[key] = y
+            self._prepared[key] = unit_rows(self.matrix, metric)[0]
         data = self._prepared[key] if key else self.matrix
         if "squared" not in self._prepared:
             x = self.matrix

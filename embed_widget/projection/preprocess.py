@@ -45,6 +45,8 @@ def resolve(mode: str, ratio: float) -> tuple[str, str | None]:
 
 def apply(mode: str, matrix: Array) -> Array:
     """A new float32 C-contiguous matrix preprocessed by ``mode`` (not ``auto``)."""
+    if mode not in MODES or mode == "auto":
+        raise ValueError(f"preprocess {mode!r} is not one of {MODES[1:]}")
     x = np.array(matrix, dtype=np.float32, order="C", copy=True)
     if mode in ("standardize", "spherize"):
         x -= x.mean(axis=0, dtype=np.float64).astype(np.float32)
@@ -54,6 +56,4 @@ def apply(mode: str, matrix: Array) -> Array:
     if mode in ("normalize", "spherize"):
         norms = np.linalg.norm(x, axis=1, keepdims=True)
         np.divide(x, norms, out=x, where=norms > 0)
-    if mode not in MODES or mode == "auto":
-        raise ValueError(f"preprocess {mode!r} is not one of {MODES[1:]}")
     return x

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 from ew_cases import digits_cell, status_seq, wait_done
-from ew_notebook import OpenNotebookFn
+from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import background_color
 from ew_widget import EmbedView
 
@@ -26,6 +26,23 @@ def spread(pixels: np.ndarray) -> float:
     return float(roots[0] / roots[1])
 
 
+def spreads_while(nb: OpenNotebook, view: EmbedView, change: str, timeout: float) -> list[float]:
+    """Run ``change`` in the kernel and sample the canvas's :func:`spread` until the request it
+    starts is done."""
+    seq = status_seq(nb)
+    nb.run_in_kernel(change)
+    spreads: list[float] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = nb.eval_in_kernel("[t.view.status.get('state'), t.view.status.get('seq', 0)]")
+        spreads.append(spread(view.pixels()))
+        if state[0] == "done" and state[1] > seq:
+            break
+        time.sleep(0.1)
+    assert len(spreads) >= 5, "too few frames sampled while computing"
+    return spreads
+
+
 def test_umap_frames_after_an_n_neighbors_change_are_never_a_line(
     open_notebook: OpenNotebookFn,
 ) -> None:
@@ -33,17 +50,8 @@ def test_umap_frames_after_an_n_neighbors_change_are_never_a_line(
     view = EmbedView(nb.page)
     wait_done(nb, view, "umap", timeout=120)
     seq = status_seq(nb)
-    nb.run_in_kernel("t.view.params = {**t.view.params, 'n_neighbors': 40}")
-    spreads: list[float] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        state = nb.eval_in_kernel("[t.view.status.get('state'), t.view.status.get('seq', 0)]")
-        spreads.append(spread(view.pixels()))
-        if state[0] == "done" and state[1] > seq:
-            break
-        time.sleep(0.1)
+    spreads = spreads_while(nb, view, "t.view.params = {**t.view.params, 'n_neighbors': 40}", 60)
     wait_done(nb, view, "umap", after_seq=seq)
-    assert len(spreads) >= 5, "too few frames sampled while computing"
     assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
 
 
@@ -52,17 +60,8 @@ def test_tsne_frames_are_never_a_line(open_notebook: OpenNotebookFn) -> None:
     view = EmbedView(nb.page)
     wait_done(nb, view, "pca")
     seq = status_seq(nb)
-    nb.run_in_kernel("t.view.algorithm = 'tsne'")
-    spreads: list[float] = []
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        state = nb.eval_in_kernel("[t.view.status.get('state'), t.view.status.get('seq', 0)]")
-        spreads.append(spread(view.pixels()))
-        if state[0] == "done" and state[1] > seq:
-            break
-        time.sleep(0.1)
+    spreads = spreads_while(nb, view, "t.view.algorithm = 'tsne'", 90)
     wait_done(nb, view, "tsne", after_seq=seq)
-    assert len(spreads) >= 5, "too few frames sampled while computing"
     assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
 
 
