@@ -21,6 +21,7 @@ export class Rings {
 
   /** Follow the camera (call on every view change). */
   place(): void {
+    if (this.focus === null && this.element.childElementCount === 0) return; // (every camera frame)
     const parts: SVGElement[] = [];
     const centre = this.focus === null ? undefined : this.position(this.focus);
     if (centre) {
