@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import data
+from .projection import warm_up_in_background
 from .session import session_for
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ class Table(data.Table):
     __doc__ = data.Table.__doc__
 
     _view: EmbeddingView | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Compile UMAP's kernel (a machine's first run: ~1 s) before anyone asks for it.
+        warm_up_in_background()
 
     def project(
         self, algorithm: str | None = None, embedding: Sequence[str] | None = None, **params: Any

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from embed_widget.projection import ProjectionEngine, ProjectionResult, Projector, warm_up
+from embed_widget.projection import ProjectionEngine, ProjectionResult, Projector
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +152,30 @@ def test_shutdown_stops_the_worker(blobs: np.ndarray) -> None:
         engine.submit("b", blobs, "pca", {})
 
 
-def test_warm_up_runs() -> None:
-    warm_up()
+def test_warm_up_compiles_the_kernel_at_low_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from embed_widget.projection import engine as engine_module
+    from embed_widget.projection import priority, warm_up_in_background
+
+    code = (
+        "import sys; from embed_widget.projection import warm_up; warm_up(); "
+        "print(sorted(m for m in ('embed_widget.projection.umap_sgd', 'openTSNE', 'umap', "
+        "'pynndescent') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    # umap-learn and pynndescent are never imported: their numba code compiled for ~20 s
+    assert out.stdout.split()[-2:] == ["['embed_widget.projection.umap_sgd',", "'openTSNE']"], out
+    seen: list[int] = []
+    monkeypatch.setenv("EMBED_WIDGET_WARM_UP", "1")
+    monkeypatch.setattr(engine_module, "_warm_up_thread", None)
+    monkeypatch.setattr(engine_module, "warm_up", lambda: seen.append(priority.niceness()))
+    thread = warm_up_in_background()
+    assert thread is not None
+    thread.join(10)
+    if sys.platform == "linux":
+        assert seen == [priority.BACKGROUND_NICE + priority.niceness()]
 
 
 def test_engine_and_a_synchronous_call_run_concurrently(blobs: np.ndarray) -> None:
@@ -181,16 +203,16 @@ def test_background_warm_up_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -
 def test_a_job_waiting_for_an_import_gives_up_the_worker_at_once(
     engine: ProjectionEngine, blobs: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # `import umap` cannot be interrupted: a PCA request made meanwhile must not wait for it
+    # compiling the UMAP kernel cannot be interrupted: a PCA request made meanwhile must not wait
     from embed_widget.projection import _lazy, umap_layout
 
     release = threading.Event()
 
-    def slow_import_umap() -> object:
+    def slow_kernel_import() -> object:
         release.wait(30)
-        return _lazy.import_umap()
+        return _lazy.import_layout_kernel()
 
-    monkeypatch.setattr(umap_layout, "import_umap", slow_import_umap)
+    monkeypatch.setattr(umap_layout, "import_layout_kernel", slow_kernel_import)
     pca_done, umap_done = threading.Event(), threading.Event()
     engine.submit("k", blobs, "umap", {}, on_done=lambda r: umap_done.set())
     time.sleep(0.2)  # the UMAP job is now waiting for the import
@@ -208,17 +230,17 @@ def test_an_import_error_reaches_the_job_and_a_later_job_retries(
 
     calls: list[int] = []
 
-    def broken_import_umap() -> object:
+    def broken_kernel_import() -> object:
         calls.append(1)
         if len(calls) == 1:
-            raise ImportError("umap is broken here")
-        return _lazy.import_umap()
+            raise ImportError("numba is broken here")
+        return _lazy.import_layout_kernel()
 
-    monkeypatch.setattr(umap_layout, "import_umap", broken_import_umap)
+    monkeypatch.setattr(umap_layout, "import_layout_kernel", broken_kernel_import)
     errors: list[BaseException] = []
     engine.submit("k", blobs, "umap", {"n_epochs": 50}, on_error=errors.append)
     assert engine.wait(60)
-    assert len(errors) == 1 and "umap is broken here" in str(errors[0])
+    assert len(errors) == 1 and "numba is broken here" in str(errors[0])
     done: list[ProjectionResult] = []
     engine.submit("k", blobs, "umap", {"n_epochs": 50}, on_done=done.append)
     assert engine.wait(120) and len(done) == 1 and len(calls) >= 2  # retried

@@ -7,12 +7,10 @@ import time
 from types import ModuleType
 
 import numpy as np
-import pytest
 
 from embed_widget import Table
 from embed_widget.projection import Projector, param_schema
-from embed_widget.projection._lazy import COMPILING_UMAP, numba_section, run_aside, wait_for_import
-from embed_widget.projection.result import Cancelled
+from embed_widget.projection._lazy import numba_section, wait_for_import
 
 
 def test_pca_names_its_phase_once() -> None:
@@ -96,66 +94,3 @@ def test_t_sne_names_its_early_exaggeration_phase() -> None:
     assert "early exaggeration" in phase_text(100, 750, 250)  # strands here are the algorithm's
     assert phase_text(400, 750, 250) == "iteration 400/750"
     assert phase_text(50, 100, 0) == "iteration 50/100"  # a warm start has none
-
-
-def test_a_call_that_reports_nothing_still_ticks() -> None:
-    """pynndescent's NN-descent says nothing for minutes at 200k rows: the wait counts seconds.
-    The call here ends only once two ticks were reported, so it needs no clock."""
-    ticks: list[float] = []
-    two_ticks = threading.Event()
-
-    def tick(seconds: float) -> None:
-        ticks.append(seconds)
-        if len(ticks) == 2:
-            two_ticks.set()
-
-    def silent_call() -> str:
-        assert two_ticks.wait(30)
-        return "neighbours"
-
-    assert run_aside(silent_call, lambda: None, tick, "busy") == "neighbours"
-    assert len(ticks) >= 2 and ticks == sorted(ticks) and ticks[0] > 0
-
-
-def test_a_superseded_job_stops_waiting_for_a_call_it_cannot_stop() -> None:
-    """The waiting job gives up at once; the call ends in the background, holding numba's lock
-    meanwhile, and other numba work says what it waits for."""
-    release, cancelled = threading.Event(), threading.Event()
-    said: list[str] = []
-
-    def check() -> None:
-        if cancelled.is_set():
-            raise Cancelled
-
-    def tick(seconds: float) -> None:
-        cancelled.set()  # the user moved on while the call ran
-
-    with pytest.raises(Cancelled):
-        run_aside(lambda: release.wait(30), check, tick, "an earlier search")
-    assert not release.is_set()  # the call still runs
-
-    entered = threading.Event()
-
-    def other_numba_work() -> None:
-        with numba_section(lambda: None, said.append):
-            entered.set()
-
-    waiter = threading.Thread(target=other_numba_work)
-    waiter.start()
-    assert not entered.wait(0.3)
-    release.set()
-    waiter.join(10)
-    assert entered.is_set()
-    assert said == ["an earlier search"]
-    with numba_section(lambda: None, said.append):  # free again, and no holder left named
-        pass
-    assert said == ["an earlier search"]
-    assert COMPILING_UMAP not in said
-
-
-def test_errors_of_a_call_run_aside_reach_the_job() -> None:
-    def broken() -> None:
-        raise MemoryError("too big")
-
-    with pytest.raises(MemoryError, match="too big"):
-        run_aside(broken, lambda: None, lambda s: None, "busy")

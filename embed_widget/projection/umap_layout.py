@@ -1,13 +1,14 @@
-"""UMAP with reuse and streaming: umap-learn's building blocks, driven epoch by epoch.
+"""UMAP with reuse and streaming: umap-learn's algorithm, step by step, driven epoch by epoch.
 
 Pipeline (the same steps as ``umap.UMAP.fit`` with a precomputed kNN):
 kNN (cached per metric at the largest k asked) -> fuzzy simplicial set (cached per
 (metric, n_neighbors)) -> graph pruned for n_epochs -> spectral initial layout (cached) -> SGD
-epochs. The epochs call umap's compiled single-epoch function
-(``umap.layouts._nb_optimize_layout_euclidean_single_epoch[_parallel]``, a private API: umap-learn
-is pinned to >=0.5.7,<0.6 and a test checks the result against ``umap.UMAP``), so every epoch can
-stream a frame and answer a cancel. Same seed and parameters give the same coordinates whether or
-not cached stages were reused. ``random_state=None`` uses the parallel (non-deterministic) epochs.
+epochs. The steps are ours (:mod:`.fuzzy`, :mod:`.spectral`, :mod:`.umap_sgd`: numpy, scipy and
+one small numba kernel with a disk cache) rather than umap-learn's, whose import and JIT cost
+~20 s in a new environment; tests check them against ``umap.UMAP`` (the epoch bit for bit, the
+whole layout by trustworthiness). Every epoch can stream a frame and answer a cancel. Same seed
+and parameters give the same coordinates whether or not cached stages were reused.
+``random_state=None`` uses the parallel (non-deterministic) epochs.
 
 ``start="previous"`` is the one path-dependent option: the layout starts from the last UMAP layout
 of this embedding (any parameters) and runs at most ``WARM_EPOCHS`` epochs on the new graph.
@@ -20,11 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ._lazy import LOADING_UMAP, import_umap, numba_section, wait_for_import
+from ._lazy import COMPILING_LAYOUT, import_layout_kernel, numba_section, wait_for_import
 from .cache import KeyCache, Slot, reduced_matrix
+from .fuzzy import epochs_per_sample, find_ab_params, fuzzy_simplicial_set
 from .knn import cached_knn
 from .result import F32, Reporter
 from .schema import WARM_EPOCHS
+from .spectral import spectral_layout
 
 INT32_MIN = np.iinfo(np.int32).min + 1
 INT32_MAX = np.iinfo(np.int32).max - 1
@@ -35,20 +38,6 @@ _KNN, _GRAPH, _INIT = (0.0, 0.15), 0.2, 0.25
 def default_epochs(n_rows: int) -> int:
     """umap-learn's default: 500 epochs up to 10,000 rows, 200 above."""
     return 500 if n_rows <= 10_000 else 200
-
-
-def _epoch_function(parallel: bool) -> Any:
-    import_umap()
-    import umap.layouts as layouts
-
-    name = "_nb_optimize_layout_euclidean_single_epoch" + ("_parallel" if parallel else "")
-    fn = getattr(layouts, name, None)
-    if fn is None:  # pragma: no cover - guarded by the version pin and a test
-        raise RuntimeError(
-            f"umap.layouts.{name} is missing: this umap-learn version is not supported "
-            "(embed_widget needs umap-learn>=0.5.7,<0.6)"
-        )
-    return fn
 
 
 def fuzzy_graph(
@@ -63,15 +52,7 @@ def fuzzy_graph(
     idx, dist, _ = cached_knn(cache, x, source, metric, n_neighbors, rep, fraction=_KNN)
     rep.progress(_KNN[1], "fuzzy graph", force=True)
     t0 = time.perf_counter()
-    import_umap()
-    from umap.umap_ import fuzzy_simplicial_set
-
-    with numba_section(rep.check, rep.announce):
-        graph, _, _ = fuzzy_simplicial_set(
-            x, n_neighbors, None, metric, knn_indices=idx, knn_dists=dist
-        )
-    graph = graph.tocoo()
-    graph.sum_duplicates()
+    graph = fuzzy_simplicial_set(idx, dist, n_neighbors)
     rep.timed("fuzzy graph", time.perf_counter() - t0)
     cache.put(Slot.GRAPH, gkey, graph)
     return graph
@@ -94,14 +75,12 @@ def _initial_layout(
     if hit is not None:
         rep.reused.append("initial layout")
         return hit[0].copy(), hit[1].copy()
-    from umap.spectral import spectral_layout
-    from umap.umap_ import noisy_scale_coords
-
     t0 = time.perf_counter()
     rs = np.random.RandomState(seed)
-    with numba_section(rep.check, rep.announce):
-        emb = spectral_layout(x, graph, 2, rs, metric=metric, metric_kwds={})
-    emb = noisy_scale_coords(emb, rs, max_coord=10, noise=0.0001)
+    emb = spectral_layout(x, graph, metric, rs)
+    # umap's noisy_scale_coords: largest coordinate 10, plus a little noise
+    emb = (emb * (10.0 / np.abs(emb).max())).astype(np.float32)
+    emb = emb + rs.normal(scale=0.0001, size=emb.shape).astype(np.float32)
     rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
     lo, hi = np.min(emb, 0), np.max(emb, 0)
     emb = (10.0 * (emb - lo) / np.where(hi > lo, hi - lo, 1.0)).astype(np.float32, order="C")
@@ -115,9 +94,6 @@ def run(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """UMAP coordinates for validated ``params``; streams frames through ``rep``."""
-    wait_for_import(import_umap, rep.check, rep.announcer(LOADING_UMAP))
-    from umap.umap_ import find_ab_params, make_epochs_per_sample
-
     metric, k, seed = params["metric"], params["n_neighbors"], params["random_state"]
     source = ("pca_dims", params["pca_dims"])
     x = reduced_matrix(cache, matrix, params["pca_dims"])
@@ -141,8 +117,8 @@ def run(
 
     t0 = time.perf_counter()
     a, b = find_ab_params(params["spread"], params["min_dist"])
-    epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
-    _sgd(emb, graph.row, graph.col, epochs_per_sample, n_epochs, a, b, rng_state, seed is None, rep)
+    epochs = epochs_per_sample(graph.data, n_epochs)
+    _sgd(emb, graph.row, graph.col, epochs, n_epochs, a, b, rng_state, seed is None, rep)
     rep.timed("layout", time.perf_counter() - t0)
     started = "previous" if rep.warm_start else "spectral"
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
@@ -160,7 +136,12 @@ def _sgd(
     n_epochs: int, a: float, b: float, rng_state: np.ndarray, parallel: bool, rep: Reporter,
 ) -> None:  # fmt: skip
     """umap.layouts.optimize_layout_euclidean (move_other=True, gamma 1, 5 negative samples)."""
-    optimize = _epoch_function(parallel)
+    wait_for_import(import_layout_kernel, rep.check, rep.announcer(COMPILING_LAYOUT))
+    from . import umap_sgd
+
+    optimize = umap_sgd.parallel_epoch() if parallel else umap_sgd.serial_epoch
+    head = np.ascontiguousarray(head, dtype=np.int32)
+    tail = np.ascontiguousarray(tail, dtype=np.int32)
     n_vertices = emb.shape[0]
     epochs_per_negative_sample = epochs_per_sample / 5.0
     next_negative = epochs_per_negative_sample.copy()
@@ -168,16 +149,14 @@ def _sgd(
     rng_per_sample = np.full((n_vertices, len(rng_state)), rng_state, dtype=np.int64) + emb[
         :, 0
     ].astype(np.float64).view(np.int64).reshape(-1, 1)
-    zeros = np.zeros(1, dtype=np.float32)
     alpha = 1.0
     span = 1.0 - _INIT
     for epoch in range(n_epochs):
         rep.progress(_INIT + span * epoch / n_epochs, f"layout {epoch}/{n_epochs}")
         with numba_section(rep.check, rep.announce):
             optimize(
-                emb, emb, head, tail, n_vertices, epochs_per_sample, a, b, rng_per_sample, 1.0,
-                2, True, alpha, epochs_per_negative_sample, next_negative, next_sample, epoch,
-                False, zeros, zeros, 0, 0, 0, 0, zeros, zeros, 0,
+                emb, head, tail, epochs_per_sample, a, b, rng_per_sample, alpha,
+                epochs_per_negative_sample, next_negative, next_sample, epoch,
             )  # fmt: skip
         alpha = 1.0 - float(epoch) / float(n_epochs)
         if epoch + 1 < n_epochs:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..data import Table
     from ..projection import ProjectionResult
 
-_LIBRARIES = ("embed_widget", "numpy", "pandas", "scikit-learn", "umap-learn", "openTSNE")
+_LIBRARIES = ("embed_widget", "numpy", "pandas", "scikit-learn", "numba", "faiss-cpu", "openTSNE")
 
 
 def projection_frame(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..projection.priority import lower_priority
 from ..projection.quality import Quality
 from ..session.subset import Rows, expand
 from .encodings import continuous_colors, no_colors
@@ -48,7 +49,9 @@ def _worker() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ew-quality")
+            _pool = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="ew-quality", initializer=lower_priority
+            )
         return _pool
 
 

@@ -250,9 +250,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         self._started = True
         self.live.show()
         self._request()
-        if self.algorithm == "pca":
-            # The user sees PCA now; pay UMAP's one-off JIT meanwhile, before they switch.
-            warm_up_in_background()
+        warm_up_in_background()  # a view of a data.Table: compile UMAP's kernel now
 
     def _request(self) -> None:
         if self._started and self._live is not None:
