@@ -1,11 +1,17 @@
 """Table -> embedding matrix: time and peak memory against plain numpy/pandas in the same process.
 
-Run: ``python benchmarks/table.py`` (about a minute; needs ~3 GB of RAM).
+Run: ``python benchmarks/table.py [--rss]`` (about a minute; needs ~3 GB of RAM; ``--rss`` adds
+the resident-memory rows: several minutes).
 
 Cases (from issue 2): a DataFrame of 1M rows x 64 float columns (baseline
 ``df.to_numpy(dtype="float32")``) and one of 100k rows with a 768-d vector column (baseline
 ``np.stack``). Peak memory is tracemalloc's peak of the allocations made during the call (numpy
 reports its buffers to tracemalloc), so it is the *extra* memory on top of the input DataFrame.
+
+``--rss``: the process's resident memory (sampled from /proc every 20 ms, in a new process per
+case) while a user's steps run, as multiples of the float32 matrix: 200k rows x one 768-d vector
+column through ``Table(df)`` and a UMAP; 1M rows x 64 float columns through ``Table(df)`` and PCA.
+Each step's figure is its peak above the RSS before ``Table(df)`` (the user's own DataFrame).
 """
 
 from __future__ import annotations
@@ -93,6 +99,57 @@ def vector_case(n: int = 100_000, d: int = 768) -> None:
     )
 
 
+RSS = r"""
+import os, sys, threading, time, json
+sys.path.insert(0, os.environ["REPO"])
+import numpy as np, pandas as pd
+PAGE = os.sysconf("SC_PAGE_SIZE")
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+peak = [0]
+def sample():
+    while True:
+        peak[0] = max(peak[0], rss()); time.sleep(0.02)
+threading.Thread(target=sample, daemon=True).start()
+n, d, kind = int(os.environ["N"]), int(os.environ["D"]), os.environ["KIND"]
+rng = np.random.default_rng(0)
+if kind == "vector":
+    data = rng.standard_normal((n, d), dtype=np.float32)
+    df = pd.DataFrame({"id": np.arange(n), "embedding": list(data)})  # rows are views of data
+else:
+    df = pd.DataFrame(rng.standard_normal((n, d)), columns=[f"f{i}" for i in range(d)])
+from embed_widget import Table
+time.sleep(0.1); base = rss(); peak[0] = base; out = {}
+t0 = time.perf_counter(); t = Table(dataframe=df)
+out["Table(df)"] = (time.perf_counter() - t0, peak[0] - base)
+for algo in os.environ["ALGOS"].split(","):
+    t0 = time.perf_counter(); t.project(algo)
+    out[f"t.project({algo!r})"] = (time.perf_counter() - t0, peak[0] - base)
+print("RSS" + json.dumps({"matrix": n * d * 4, "steps": out}))
+"""
+
+
+def rss_case(n: int, d: int, kind: str, algos: str) -> None:
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "REPO": str(Path(__file__).resolve().parents[1]), "N": str(n),
+           "D": str(d), "KIND": kind, "ALGOS": algos, "EMBED_WIDGET_WARM_UP": "0"}  # fmt: skip
+    res = subprocess.run([sys.executable, "-c", RSS], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    out = json.loads(res.stdout.split("RSS")[1])
+    what = "one vector column" if kind == "vector" else "float64 columns"
+    print(f"\n{n:,} rows x {d} ({what}); float32 matrix {out['matrix'] / MB:.0f} MB")
+    print(f"{'step':28}{'seconds':>9}{'peak RSS above the DataFrame':>30}{'x matrix':>10}")
+    for step, (seconds, grown) in out["steps"].items():
+        print(f"{step:28}{seconds:9.1f}{grown / MB:27.0f} MB{grown / out['matrix']:10.2f}")
+
+
 if __name__ == "__main__":
     wide_case()
     vector_case()
+    if "--rss" in sys.argv:
+        rss_case(200_000, 768, "vector", "umap")
+        rss_case(1_000_000, 64, "wide", "pca")

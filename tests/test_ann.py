@@ -73,3 +73,23 @@ def test_missing_neighbours_are_filled_with_real_rows() -> None:
     filled, d = ann._filled(idx, dist)
     np.testing.assert_array_equal(filled, [[0, 5, 5, 5], [1, 1, 1, 1], [2, 2, 2, 2]])
     np.testing.assert_array_equal(d[0], [0, 1, 1, 1])
+
+
+def test_the_session_holds_one_copy_of_a_vector_column() -> None:
+    """The table's vectors are the matrix every projection reads: no second copy, read-only."""
+    import pandas as pd
+
+    from embed_widget import Table
+    from embed_widget.session import session_for
+
+    vectors = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
+    table = Table(dataframe=pd.DataFrame({"emb": list(vectors), "n": np.arange(300)}))
+    stored = table._column("emb").values
+    matrix = session_for(table).full_matrix(["emb"])
+    assert np.shares_memory(matrix, stored) and not matrix.flags.writeable
+    np.testing.assert_array_equal(matrix, vectors)
+    table.project("umap", n_epochs=50, metric="cosine")  # cosine prepares its own unit rows
+    np.testing.assert_array_equal(stored, vectors)  # ... without touching the table's
+    # numeric columns are assembled into a new matrix (the table keeps them one by one)
+    both = session_for(table).full_matrix(["emb", "n"])
+    assert not np.shares_memory(both, stored) and both.shape == (300, 17)

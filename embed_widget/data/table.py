@@ -290,7 +290,8 @@ class Table:
     def embedding_matrix(
         self, columns: Sequence[str] | str | None = None, *, min_rows: int = 2
     ) -> Array:
-        """The embedding as a new C-contiguous float32 N x D array.
+        """The embedding as a C-contiguous float32 N x D array (one vector column: a read-only
+        view of the table's own array, not a copy).
 
         Parameters
         ----------

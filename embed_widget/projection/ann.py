@@ -52,33 +52,36 @@ def _timed_chunks(n: int, work: Callable[[int, int], None]) -> None:
 
 
 def hnsw_knn(
-    x: np.ndarray, k: int, metric: str, progress: Progress
+    x: np.ndarray,
+    k: int,
+    metric: str,
+    progress: Progress,
+    rows: Callable[[np.ndarray], np.ndarray] = lambda part: part,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(indices, distances) of the ``k`` nearest rows of every row of ``x``, for ``metric``
-    "euclidean" or "manhattan" (cosine and correlation arrive as euclidean on unit rows)."""
+    "euclidean" or "manhattan", after ``rows`` (e.g. scaling to unit length for cosine) is
+    applied to each batch: the index holds the only prepared copy, and the queries read it."""
     import faiss
 
-    data = np.ascontiguousarray(x, dtype=np.float32)
-    n, dims = data.shape
+    n, dims = x.shape
     space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
     index = faiss.IndexHNSWFlat(dims, LINKS, space)
     index.hnsw.efConstruction = EF_CONSTRUCTION
     _threads(1)
-
-    def add(start: int, stop: int) -> None:
-        progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
-        index.add(data[start:stop])
-
     for start in range(0, n, ADD_ROWS):
-        add(start, min(n, start + ADD_ROWS))
+        progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
+        part = rows(x[start : start + ADD_ROWS])
+        index.add(np.ascontiguousarray(part, dtype=np.float32))
     _threads(CORES)
     index.hnsw.efSearch = max(EF_SEARCH, k)
+    stored = faiss.rev_swig_ptr(faiss.downcast_index(index.storage).get_xb(), n * dims)
+    stored = stored.reshape(n, dims)  # a view of the index's vectors: no second copy
     idx = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)
 
     def search(start: int, stop: int) -> None:
         progress(0.6 + 0.4 * start / n, f"nearest neighbours: searching {start:,}/{n:,}")
-        d, i = index.search(data[start:stop], k)
+        d, i = index.search(stored[start:stop], k)
         idx[start:stop], dist[start:stop] = i, d
 
     _timed_chunks(n, search)

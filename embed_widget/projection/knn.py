@@ -98,10 +98,11 @@ def _approximate(
 ) -> tuple[np.ndarray, np.ndarray]:
     from .ann import hnsw_knn
 
-    data, space = prepare(x, metric)
+    space = "manhattan" if metric == "manhattan" else "euclidean"
     idx, dist = hnsw_knn(
-        data, k, space, lambda done, phase: rep.progress(lo + (hi - lo) * done, phase)
-    )
+        x, k, space, lambda done, phase: rep.progress(lo + (hi - lo) * done, phase),
+        rows=lambda part: prepare(part, metric)[0],
+    )  # fmt: skip
     return idx, _to_metric(dist, metric)
 
 
