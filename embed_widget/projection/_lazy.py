@@ -18,7 +18,7 @@ from types import ModuleType
 #: Status phase while a job waits for another job's UMAP epochs to release numba.
 WAITING_FOR_EPOCHS = "waiting for another UMAP layout's epochs"
 #: Status phase while a job waits for the UMAP kernel's compilation (or its load from the cache).
-COMPILING_LAYOUT = "compiling UMAP's layout step (the first run on a machine: ~1 s)"
+COMPILING_LAYOUT = "loading UMAP's layout step (a machine's first run compiles it: ~1 s)"
 #: Held around the UMAP epochs: numba's fallback "workqueue" threading layer aborts the process
 #: when two threads launch parallel kernels at once (e.g. the engine's worker and a synchronous
 #: ``Table.project`` call).
@@ -55,6 +55,16 @@ class _Import:
             self.error = error
 
 
+def start_import(importer: Callable[[], ModuleType]) -> _Import:
+    """Start ``importer`` in its own thread unless it runs or ran already (a failed run is
+    retried); returns its run. Lets a job compile the kernel while it computes other steps."""
+    with _imports_lock:
+        job = _imports.get(importer.__name__)
+        if job is None or (job.error is not None and not job.thread.is_alive()):
+            job = _imports[importer.__name__] = _Import(importer)
+    return job
+
+
 def wait_for_import(
     importer: Callable[[], ModuleType],
     check: Callable[[], None],
@@ -69,10 +79,7 @@ def wait_for_import(
     next call tries again. ``announce`` is called once if the import is not done yet (the
     status then says why nothing moves).
     """
-    with _imports_lock:
-        job = _imports.get(importer.__name__)
-        if job is None or (job.error is not None and not job.thread.is_alive()):
-            job = _imports[importer.__name__] = _Import(importer)
+    job = start_import(importer)
     if job.thread.is_alive() and announce is not None:
         announce()
     while job.thread.is_alive():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,8 @@ def hnsw_knn(
         index.add(np.ascontiguousarray(part, dtype=np.float32))
     _threads(CORES)
     index.hnsw.efSearch = max(EF_SEARCH, k)
-    stored = faiss.rev_swig_ptr(faiss.downcast_index(index.storage).get_xb(), n * dims)
+    flat: Any = faiss.downcast_index(index.storage)  # an IndexFlat: its vectors are get_xb()
+    stored = faiss.rev_swig_ptr(flat.get_xb(), n * dims)
     stored = stored.reshape(n, dims)  # a view of the index's vectors: no second copy
     idx = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)

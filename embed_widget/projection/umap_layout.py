@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ._lazy import COMPILING_LAYOUT, import_layout_kernel, numba_section, wait_for_import
+from ._lazy import (
+    COMPILING_LAYOUT,
+    import_layout_kernel,
+    numba_section,
+    start_import,
+    wait_for_import,
+)
 from .cache import KeyCache, Slot, reduced_matrix
 from .fuzzy import epochs_per_sample, find_ab_params, fuzzy_simplicial_set
 from .knn import cached_knn
@@ -94,6 +100,7 @@ def run(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """UMAP coordinates for validated ``params``; streams frames through ``rep``."""
+    start_import(import_layout_kernel)  # loads (or compiles) while the graph is built
     metric, k, seed = params["metric"], params["n_neighbors"], params["random_state"]
     source = ("pca_dims", params["pca_dims"])
     x = reduced_matrix(cache, matrix, params["pca_dims"])
