@@ -43,6 +43,7 @@ class _Import:
 
     def __init__(self, importer: Callable[[], ModuleType]) -> None:
         self.error: BaseException | None = None
+        self.reported = False  # the error was raised to a waiting job: the next call retries
         self.thread = threading.Thread(
             target=self._run, args=(importer,), name=f"ew-{importer.__name__}", daemon=True
         )
@@ -56,11 +57,12 @@ class _Import:
 
 
 def start_import(importer: Callable[[], ModuleType]) -> _Import:
-    """Start ``importer`` in its own thread unless it runs or ran already (a failed run is
-    retried); returns its run. Lets a job compile the kernel while it computes other steps."""
+    """Start ``importer`` in its own thread unless it runs or ran already (a failed run whose
+    error reached a job is retried); returns its run. Lets a job compile the kernel while it
+    computes other steps."""
     with _imports_lock:
         job = _imports.get(importer.__name__)
-        if job is None or (job.error is not None and not job.thread.is_alive()):
+        if job is None or job.reported:
             job = _imports[importer.__name__] = _Import(importer)
     return job
 
@@ -86,6 +88,7 @@ def wait_for_import(
         check()
         job.thread.join(_POLL_S)
     if job.error is not None:
+        job.reported = True
         raise job.error
 
 
