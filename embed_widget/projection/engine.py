@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from .priority import lower_priority
 from .projector import Projector
 from .result import Cancelled, FrameFn, ProgressFn, ProjectionResult
 
@@ -194,7 +193,8 @@ def warm_up() -> None:
     the first real UMAP or t-SNE waits for neither.
 
     Meant to run in a background thread as soon as a table exists: ~1 s of one core on a
-    machine that never ran it, ~0.1 s once numba's cache is filled.
+    machine that never ran it, ~0.1 s once numba's cache is filled. (It keeps the normal
+    priority: a niced thread holding the GIL would make the kernel's main thread wait for it.)
     """
     from ._lazy import import_layout_kernel, import_opentsne, wait_for_import
 
@@ -216,7 +216,6 @@ def warm_up_in_background() -> threading.Thread | None:
     if _warm_up_thread is None:
 
         def run() -> None:
-            lower_priority()  # and the compile thread it starts: the first paint comes first
             try:
                 warm_up()
             except Exception:  # a failed warm-up only means the first real fit pays the JIT

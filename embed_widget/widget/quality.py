@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..projection.priority import lower_priority
 from ..projection.quality import Quality
 from ..session.subset import Rows, expand
 from .encodings import continuous_colors, no_colors
@@ -49,9 +48,7 @@ def _worker() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="ew-quality", initializer=lower_priority
-            )
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ew-quality")
         return _pool
 
 
