@@ -5,7 +5,8 @@ The same arithmetic as umap-learn 0.5 for a 2-D layout with ``move_other=True`` 
 ``cache=True``: the first kernel of a new environment compiles only this (~2 s here) instead of
 all of umap-learn and pynndescent (~20 s), and later kernels load it from numba's disk cache.
 Importing this module compiles or loads the serial version; the parallel one (unseeded runs) is
-compiled on first use.
+compiled on first use. The epochs hold the GIL, as umap's do: with ``nogil=True`` a browser test
+that re-runs a UMAP cell 20 times saw the kernel answer nothing for over 60 s (cause not found).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _epoch(
         next_negative[i] += n_neg * epochs_per_negative[i]
 
 
-serial_epoch = numba.njit(_SIGNATURE, fastmath=True, cache=True, nogil=True)(_epoch)
+serial_epoch = numba.njit(_SIGNATURE, fastmath=True, cache=True)(_epoch)
 _parallel: Any = None
 
 
@@ -104,7 +105,5 @@ def parallel_epoch() -> Any:
     """The multi-threaded epoch (non-deterministic), compiled on first use."""
     global _parallel
     if _parallel is None:
-        _parallel = numba.njit(_SIGNATURE, fastmath=True, cache=True, parallel=True, nogil=True)(
-            _epoch
-        )
+        _parallel = numba.njit(_SIGNATURE, fastmath=True, cache=True, parallel=True)(_epoch)
     return _parallel
