@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import data
 from .projection import warm_up_in_background
 from .session import session_for
+from .session.clusters import check_naming_column, cluster_layout, naming_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,6 +142,41 @@ class Table(data.Table):
             "trustworthiness": quality.trustworthiness, "continuity": quality.continuity,
             "sampled_rows": quality.sampled_rows, "algorithm": result.algorithm,
         }  # fmt: skip
+        return frame
+
+    def clusters(
+        self, min_cluster_size: int | None = None, label_column: str | None = None
+    ) -> pd.DataFrame:
+        """The clusters of the current projection, found with HDBSCAN on its 2D layout.
+
+        Parameters
+        ----------
+        min_cluster_size
+            The smallest group of rows called a cluster; default: 1% of the rows (at least 5).
+        label_column
+            The column naming each cluster: a categorical column gives its majority value and
+            share ("logging 92%"), a text column its most distinctive terms (class-based
+            TF-IDF), a numeric column its median. Default: the view's ``label_column``, else
+            the colour column if categorical, else the first text or categorical column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``cluster`` per row (``-1``: noise) and its ``label``; ``attrs`` holds the method and
+            its parameters (``min_cluster_size``, ``min_samples``, ``sampled_rows`` above 50k
+            rows), the naming column and method, ``n_clusters`` and their ``sizes``.
+        """
+        kinds = self.column_kinds
+        if label_column is not None:
+            check_naming_column(label_column, kinds)
+        view = self._view if self._view is not None and not self._view.closed else None
+        if view is not None:
+            view.wait()
+            return view.clusters_frame(min_cluster_size, label_column)
+        result, _ = session_for(self).project()
+        column = naming_column(kinds, label_column, self.default_color_column)
+        frame = cluster_layout(self, result.coords, None, column, min_cluster_size).frame()
+        frame.attrs["algorithm"] = result.algorithm
         return frame
 
     @property

@@ -1,6 +1,7 @@
 // The widget's view: builds the parts and wires them to the model. Every listener registered here
 // is removed by dispose().
 
+import { type ActionBar, actionBar } from "./controls/actions";
 import { ExploreBar } from "./controls/explore";
 import { type ParamControl, paramControl } from "./controls/params";
 import {
@@ -8,6 +9,7 @@ import {
   colorPicker,
   embeddingPicker,
   imagePicker,
+  labelColumnPicker,
   type Picker,
   scalePicker,
   selectionColumnPicker,
@@ -18,7 +20,9 @@ import { hiddenMask, Legend } from "./panels/legend";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
+import { DensityLayer } from "./plot/density";
 import { caption, composePng, EXPORT_SCALE } from "./plot/export";
+import { ClusterLabels } from "./plot/labels";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { drawablePositions, interpolate } from "./plot/palette";
@@ -26,7 +30,7 @@ import { Rings } from "./plot/rings";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
-import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
+import { fromUint32, toFloat32, toUint8, toUint16, toUint32 } from "./protocol/codecs";
 import { isCsvReply, isDetailsReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
 import type { Colors, Layout, Model, Traits } from "./protocol/model";
 
@@ -50,6 +54,11 @@ export class App {
   );
   private readonly explore: ExploreBar;
   private readonly rings: Rings;
+  private readonly labels: ClusterLabels;
+  private readonly density: DensityLayer;
+  private readonly actionsBar: ActionBar;
+  /** Rows hidden now (filter, legend, outside a subset), or null. */
+  private hidden: Uint8Array | null = null;
   private focus: { index: number; neighbors: number[] } | null = null;
   private legendHidden: ReadonlySet<number> = new Set();
   /** Rows of the emphasis mask drawn (-1: none), to apply it again when the row count changes. */
@@ -74,6 +83,7 @@ export class App {
       selectMatches: () => this.selectMatches(),
     });
     this.tooltip = new Tooltip((index) => this.send({ type: "row", index }));
+    this.actionsBar = this.actions();
     const main = el("div", "ew-main");
     this.plotBox.style.height = `${PLOT_HEIGHT}px`;
     main.append(this.plotBox, this.legend.element);
@@ -83,16 +93,26 @@ export class App {
       this.explore.element,
       this.statusBar.element,
       main,
-      this.actions(),
+      this.actionsBar.element,
       this.selectionList.element,
     );
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
-      onView: () => this.rings.place(),
+      onView: () => {
+        this.rings.place();
+        this.labels.place();
+        this.density.place();
+      },
     });
     this.rings = new Rings((index) => this.scatter.screenPosition(index));
-    this.plotBox.append(this.rings.element, this.tooltip.element, this.details.element);
+    this.labels = new ClusterLabels((x, y) => this.scatter.toScreen(x, y));
+    this.density = new DensityLayer(
+      () => this.scatter.viewTransform(),
+      () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4",
+    );
+    this.plotBox.prepend(this.density.canvas); // behind the points
+    this.plotBox.append(this.labels.element, this.rings.element, this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
 
@@ -110,6 +130,7 @@ export class App {
       "color_scale",
       "image_column",
       "selection_column",
+      "label_column",
     ] as const;
     for (const name of pickers) {
       this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
@@ -127,6 +148,9 @@ export class App {
       this.showStatus(); // (a preview is named in the status)
     });
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
+    this.listen("change:_clusters", () => this.showClusters());
+    this.listen("change:labels", () => this.showToggles());
+    this.listen("change:density", () => this.showToggles());
     this.listen("change:selection", () => this.showSelection());
     this.listen("change:_search", () => this.showSearch());
     this.listen("change:search", () => this.showSearch());
@@ -159,6 +183,7 @@ export class App {
     this.showSelection();
     this.showSearch();
     this.showFilter();
+    this.showToggles();
     // The kernel counts the views showing this widget: with none left it stops and frees its work.
     this.send({ type: "output", shown: true });
     if (toUint32(this.model.get("selection")).length) this.send({ type: "rows" });
@@ -176,6 +201,7 @@ export class App {
     this.tooltip.clear();
     this.explore.dispose();
     this.details.dispose();
+    this.density.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();
@@ -215,6 +241,10 @@ export class App {
     this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
     this.pickers.set("selection_column", listed);
     this.selectionList.setPicker(listed.element);
+    const naming = labelColumnPicker(columns, m.get("label_column"), (v) => this.set("label_column", v));
+    naming.element.hidden = !m.get("labels");
+    this.toolbar.appendChild(naming.element);
+    this.pickers.set("label_column", naming);
     this.showSearchColumns();
     this.buildParams();
   }
@@ -302,6 +332,8 @@ export class App {
       this.root.dataset.layouts = String(this.layoutsDrawn);
       this.rings.place();
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
+      this.showClusters();
+      this.density.update(points, this.hidden);
     });
   }
 
@@ -384,7 +416,10 @@ export class App {
     const filtered = this.model.get("_filter")?.hidden;
     const byLegend = this.codes ? hiddenMask(this.codes, this.legendHidden) : null;
     const n = this.codes?.length ?? this.scatter.current?.x.length ?? 0;
-    this.scatter.setHidden(hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null));
+    this.hidden = hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null);
+    this.scatter.setHidden(this.hidden);
+    this.labels.anchor(this.scatter.current, this.hidden);
+    this.density.update(this.scatter.current, this.hidden);
   }
 
   private hover(index: number | null): void {
@@ -457,36 +492,51 @@ export class App {
     download(canvas.toDataURL("image/png"), "embedding.png", false);
   }
 
-  private actions(): HTMLElement {
-    const bar = el("div", "ew-actions");
-    const button = (name: string, text: string, title: string, onClick: (b: HTMLButtonElement) => void) => {
-      const b = el("button", `ew-button ew-${name}`, text);
-      b.type = "button";
-      b.title = title;
-      b.addEventListener("click", () => onClick(b));
-      bar.appendChild(b);
-    };
-    button("reset", "reset view", "zoom and pan back to all points", () => this.scatter.resetView());
-    button("lasso", "lasso", "drag to select points (or hold shift while dragging)", (b) => {
-      const on = !b.classList.contains("ew-on");
-      b.classList.toggle("ew-on", on);
-      this.scatter.setLassoMode(on);
-    });
-    button("clear", "clear selection", "deselect all points", () => {
-      this.scatter.select([]);
-      this.select([]);
-    });
+  /** Label the drawn layout's clusters (only clusters found for the layout on screen). */
+  private showClusters(): void {
+    const state = this.model.get("_clusters");
+    const drawn = Number(this.root.dataset.seq ?? -1);
+    const current = state?.codes && state.seq === drawn && this.root.dataset.final === "true";
+    const clusters = current
+      ? { codes: toUint16(state.codes), names: state.names ?? [], sizes: state.sizes ?? [] }
+      : null;
+    this.labels.show(clusters);
+    this.labels.anchor(this.scatter.current, this.hidden);
+  }
+
+  private showToggles(): void {
+    const labels = this.model.get("labels") !== false;
+    const density = this.model.get("density") === true;
+    this.actionsBar.showToggle("labels", labels);
+    this.actionsBar.showToggle("density", density);
+    this.labels.setVisible(labels);
+    const naming = this.pickers.get("label_column");
+    if (naming) naming.element.hidden = !labels;
+    if (density !== this.density.visible) {
+      this.density.setVisible(density);
+      this.density.update(this.scatter.current, this.hidden);
+    }
+  }
+
+  private actions(): ActionBar {
     const selected = () => Array.from(toUint32(this.model.get("selection")));
-    button("zoom", "zoom to selection", "zoom the view onto the selected points", () =>
-      this.scatter.zoomTo(selected()),
-    );
-    button("isolate", "project only these", "project the selected rows on their own", () => {
-      if (selected().length) this.set("subset", this.model.get("selection"));
+    return actionBar({
+      resetView: () => this.scatter.resetView(),
+      lasso: (on) => this.scatter.setLassoMode(on),
+      clearSelection: () => {
+        this.scatter.select([]);
+        this.select([]);
+      },
+      zoomToSelection: () => this.scatter.zoomTo(selected()),
+      projectSelection: () => {
+        if (selected().length) this.set("subset", this.model.get("selection"));
+      },
+      allRows: () => this.set("subset", null),
+      csv: () => this.send({ type: "csv" }),
+      png: () => void this.savePng(),
+      labels: (on) => this.set("labels", on),
+      density: (on) => this.set("density", on),
     });
-    button("all-rows", "all rows", "project every row again", () => this.set("subset", null));
-    button("csv", "CSV", "download x, y and the table's columns", () => this.send({ type: "csv" }));
-    button("png", "PNG", "save the plot at 2x, with its legend and a caption", () => void this.savePng());
-    return bar;
   }
 }
 

@@ -12,6 +12,7 @@ import pytest
 from embed_widget.projection import param_schema
 from embed_widget.session import Status
 from embed_widget.widget import EmbeddingView, protocol
+from embed_widget.widget.clusters import Clustering
 from embed_widget.widget.explore import Exploring
 
 JS = Path(__file__).parent.parent / "js" / "protocol"
@@ -44,6 +45,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("Neighbor", protocol.Neighbor),
     ("SearchState", protocol.SearchState),
     ("FilterState", protocol.FilterState),
+    ("ClusterState", protocol.ClusterState),
 ]
 
 
@@ -55,6 +57,7 @@ def test_typescript_and_python_name_the_same_keys(name: str, typed: Any) -> None
 def test_the_traits_interface_lists_the_synced_traits() -> None:
     own = set(EmbeddingView.class_own_traits(sync=lambda v: v))
     own |= set(Exploring.class_own_traits(sync=lambda v: v))
+    own |= set(Clustering.class_own_traits(sync=lambda v: v))
     assert interfaces()["Traits"] == own
 
 

@@ -75,7 +75,7 @@ def color_encoding(table: Table, column: str | None, scale: str = "auto") -> Col
     if kind == "numeric":
         return continuous_colors(column, table.numeric_values(column), scale)
     codes, labels, counts = table.category_codes(column)
-    return _categorical(column, np.asarray(codes), list(labels), list(counts))
+    return categorical_colors(column, np.asarray(codes), list(labels), list(counts))
 
 
 class LastEncoding:
@@ -116,9 +116,11 @@ def continuous_colors(column: str, values: np.ndarray, scale: str) -> Continuous
     }
 
 
-def _categorical(
+def categorical_colors(
     column: str, codes: np.ndarray, labels: list[str], counts: list[int]
 ) -> CategoricalColors:
+    """Category ``codes`` (indices into ``labels``) with their palette; above
+    ``MAX_CATEGORIES`` the rarest share "(other)"."""
     other: list[str] = []
     if len(labels) > MAX_CATEGORIES:
         codes, labels, counts, other = _lump_rare(codes, labels, counts)

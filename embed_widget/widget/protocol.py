@@ -14,6 +14,7 @@ from ..session import Status
 
 __all__ = [
     "CategoricalColors",
+    "ClusterState",
     "ColumnInfo",
     "ContinuousColors",
     "CsvReply",
@@ -40,6 +41,17 @@ class ColumnInfo(TypedDict):
     name: str
     kind: str
     roles: list[Role]
+
+
+class ClusterState(TypedDict):
+    """The shown layout's clusters (``_clusters``): uint16 per row, 0 = noise, k + 1 = cluster k,
+    with each cluster's name and size; ``seq`` is the layout they belong to."""
+
+    seq: int
+    codes: bytes
+    names: list[str]
+    sizes: list[int]
+    column: str | None
 
 
 class Limits(TypedDict):

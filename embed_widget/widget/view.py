@@ -21,6 +21,7 @@ from ..session import LiveProjection, Settings, Status, session_for
 from ..session import status as st
 from ..session.debounce import Debounced
 from .choices import Choices
+from .clusters import CLUSTER_COLUMN, Clustering, with_derived
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .explore import Exploring
 from .outputs import Outputs
@@ -46,7 +47,7 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 
 
-class EmbeddingView(Exploring, anywidget.AnyWidget):
+class EmbeddingView(Exploring, Clustering, anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -60,7 +61,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         ``table.project()`` and every other view of it.
     **settings
         Initial values of the public traits (``algorithm``, ``params``, ``embedding``,
-        ``color_by``, ``image_column``, ``selection``, ``search``, ``filter``, ...); unknown
+        ``color_by``, ``image_column``, ``selection``, ``search``, ``filter``, ``labels``,
+        ``density``, ...); unknown
         names raise ``TypeError``.
     """
 
@@ -203,6 +205,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
                 timer.cancel()
         if self._live is not None:
             self.quality.close()
+            self._close_clustering()
             self._live.close()
             self._live = None
         super().close()
@@ -235,7 +238,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
             "preview": preview,
         }  # fmt: skip
         self._layout = dict(layout)
-        if final and not preview:
+        if final and not preview:  # clusters first: their labels are what the user sees
+            self._clusters_layout_done(seq)
             self.quality.layout_done(self.live, seq, asked=self.color_by == QUALITY_COLUMN)
 
     def data_changed(self) -> None:
@@ -260,12 +264,8 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
         rows = None if self.subset is None else self.subset.tobytes()
         return Settings(self.algorithm, dict(self.params), tuple(self.embedding), rows)
 
-    def _sync_table(self) -> None:
-        kinds = self.table.column_kinds
-        quality = [{"name": QUALITY_COLUMN, "kind": "numeric", "roles": ["color"]}]
-        self._columns = [dict(c) for c in column_infos(kinds)] + (
-            [] if QUALITY_COLUMN in kinds else quality
-        )
+    def _sync_table(self) -> None:  # (also the colour choices derived from the layout)
+        self._columns = [dict(c) for c in with_derived(column_infos(self.table.column_kinds))]
         self._limits = self.live.session.limits(self.embedding)
         self._update_colors()
 
@@ -291,7 +291,7 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
         value, name = proposal["value"], proposal["trait"].name
         self._choices.chose(name)
-        if not self._from_frontend and value not in (None, QUALITY_COLUMN):
+        if not self._from_frontend and value not in (None, QUALITY_COLUMN, CLUSTER_COLUMN):
             check_columns(name, value, self.table.column_kinds, empty=len(self.table) == 0)
             if name == "color_by":
                 self._encode_colors(value)  # e.g. too many categories: raise, change nothing
@@ -361,7 +361,9 @@ class EmbeddingView(Exploring, anywidget.AnyWidget):
 
     def _encode_colors(self, column: str | None, scale: str | None = None) -> Colors:
         """The colour encoding of ``column`` (kept: the validator and the observer share it)."""
-        if column == QUALITY_COLUMN and column not in self.table.column_kinds:
+        if column in (QUALITY_COLUMN, CLUSTER_COLUMN) and column not in self.table.column_kinds:
+            if column == CLUSTER_COLUMN:
+                return self._cluster_colors()
             return self.quality.colors(scale or self.color_scale)
         try:
             return self._colorings.encode(self.table, column, scale or self.color_scale)

@@ -159,3 +159,12 @@ export function selectionColumnPicker(
 ): Picker {
   return columnPicker("selection_column", "list", "row number", "label", columns, value, commit);
 }
+
+/** Which column names the clusters on the map; null lets Python choose ("auto"). */
+export function labelColumnPicker(
+  columns: ColumnInfo[],
+  value: string | null,
+  commit: (v: string | null) => void,
+): Picker {
+  return columnPicker("label_column", "labels from", "auto", "label", columns, value, commit);
+}

@@ -100,6 +100,8 @@ export class Scatter {
   private hidden: Uint8Array | null = null;
   private emphasis: Uint8Array | null = null;
   private background = BACKGROUND;
+  /** The plot's size in CSS pixels. */
+  private size: [number, number];
   private readonly onMove: (event: MouseEvent) => void;
 
   constructor(container: HTMLElement, events: ScatterEvents) {
@@ -108,6 +110,8 @@ export class Scatter {
     const box = container.getBoundingClientRect();
     const width = Math.max(1, box.width);
     const height = Math.max(1, box.height);
+    this.size = [width, height];
+    this.canvas.className = "ew-scatter";
     this.plot = createScatterplot({
       renderer: acquireRenderer(this, width, height),
       canvas: this.canvas,
@@ -219,8 +223,36 @@ export class Scatter {
     return this.plot.getScreenPosition(index);
   }
 
+  /**
+   * The map from plot space to the plot's CSS pixels, [a, b, c, d, e, f] as canvas' setTransform
+   * takes it (x' = a x + c y + e, y' = b x + d y + f): regl-scatterplot's own projection (camera
+   * view, then the aspect ratio, then clip space to pixels), as its getScreenPosition applies it.
+   */
+  viewTransform(): [number, number, number, number, number, number] {
+    const view = this.plot.get("cameraView") as unknown as ArrayLike<number>;
+    const [width, height] = this.size;
+    const aspect = width / height;
+    const sx = width / 2 / aspect;
+    const sy = -height / 2;
+    return [
+      sx * view[0],
+      sy * view[1],
+      sx * view[4],
+      sy * view[5],
+      sx * view[12] + width / 2,
+      sy * view[13] + height / 2,
+    ];
+  }
+
+  /** A plot-space position in the plot's CSS pixels. */
+  toScreen(x: number, y: number): [number, number] {
+    const [a, b, c, d, e, f] = this.viewTransform();
+    return [a * x + c * y + e, b * x + d * y + f];
+  }
+
   resize(width: number, height: number): void {
     if (width <= 0 || height <= 0) return;
+    this.size = [width, height];
     resizeRenderer(this, width, height); // first, so the next frame is not cut to the old size
     void this.plot.set({ width, height });
   }

@@ -129,6 +129,18 @@ export interface FilterState {
   error: string | null;
 }
 
+/** The shown layout's clusters (`_clusters`); empty ({}) until they are found. */
+export interface ClusterState {
+  /** The layout they belong to. */
+  seq: number;
+  /** uint16 per row: 0 = noise, k + 1 = cluster k. */
+  codes: DataView;
+  names: string[];
+  sizes: number[];
+  /** The column that named them (null: numbered). */
+  column: string | null;
+}
+
 export interface Traits {
   algorithm: string;
   params: Record<string, unknown>;
@@ -144,6 +156,9 @@ export interface Traits {
   search_column: string | null;
   neighbor_metric: string | null;
   filter: string;
+  labels: boolean;
+  label_column: string | null;
+  density: boolean;
   status: Status;
   _schema: Schema;
   _limits: Limits;
@@ -152,6 +167,7 @@ export interface Traits {
   _colors: Colors;
   _search: Partial<SearchState>;
   _filter: Partial<FilterState>;
+  _clusters: Partial<ClusterState>;
 }
 
 export type Model = AnyModel<Traits>;

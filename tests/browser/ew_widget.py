@@ -20,7 +20,7 @@ from ew_page import (
 from playwright.sync_api import Locator, Page
 
 ROOT = ".embed-widget"
-CANVAS = ".ew-canvas canvas"
+CANVAS = ".ew-canvas canvas.ew-scatter"
 LEGEND = ".ew-legend"
 LEGEND_ITEM = ".ew-legend-item"
 PROGRESS = ".ew-progress"

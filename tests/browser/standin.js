@@ -32,6 +32,7 @@ function render({ model, el }) {
   glCanvas.width = glCanvas.height = 120;
   const gl = glCanvas.getContext("webgl2");
   const canvas = document.createElement("canvas");
+  canvas.className = "ew-scatter";
   canvas.width = canvas.height = 120;
   q(".ew-canvas").append(canvas);
   let timer = 0;

@@ -315,7 +315,7 @@ def test_csv_and_png_download(open_notebook: OpenNotebookFn) -> None:
     with nb.page.expect_download(timeout=20_000) as info:
         view.at(".ew-png").first.click()
     png = np.asarray(Image.open(io.BytesIO(info.value.path().read_bytes())).convert("RGBA"))
-    canvas = view.at(".ew-canvas canvas").first.bounding_box()
+    canvas = view.at(CANVAS).first.bounding_box()
     assert canvas is not None
     height, width = png.shape[:2]
     assert abs(height - (2 * canvas["height"] + 48)) <= 4  # 2x, with a caption below
