@@ -163,7 +163,7 @@ class Table(data.Table):
         -------
         pandas.DataFrame
             ``cluster`` per row (``-1``: noise) and its ``label``; ``attrs`` holds the method and
-            its parameters (``min_cluster_size``, ``min_samples``, ``sampled_rows`` above 50k
+            its parameters (``min_cluster_size``, ``min_samples``, ``sampled_rows`` above 20k
             rows), the naming column and method, ``n_clusters`` and their ``sizes``.
         """
         kinds = self.column_kinds

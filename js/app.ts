@@ -14,23 +14,21 @@ import {
   scalePicker,
   selectionColumnPicker,
 } from "./controls/pickers";
-import { el } from "./dom";
+import { download, el } from "./dom";
 import { DetailsPanel } from "./panels/details";
 import { hiddenMask, Legend } from "./panels/legend";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
-import { DensityLayer } from "./plot/density";
-import { caption, composePng, EXPORT_SCALE } from "./plot/export";
-import { ClusterLabels } from "./plot/labels";
+import { caption, composePng, EXPORT_SCALE, pngTheme } from "./plot/export";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
+import { Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
-import { Rings } from "./plot/rings";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
-import { fromUint32, toFloat32, toUint8, toUint16, toUint32 } from "./protocol/codecs";
+import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import { isCsvReply, isDetailsReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
 import type { Colors, Layout, Model, Traits } from "./protocol/model";
 
@@ -53,9 +51,7 @@ export class App {
     (metric) => this.set("neighbor_metric", metric),
   );
   private readonly explore: ExploreBar;
-  private readonly rings: Rings;
-  private readonly labels: ClusterLabels;
-  private readonly density: DensityLayer;
+  private readonly overlays: Overlays;
   private readonly actionsBar: ActionBar;
   /** Rows hidden now (filter, legend, outside a subset), or null. */
   private hidden: Uint8Array | null = null;
@@ -99,20 +95,11 @@ export class App {
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
-      onView: () => {
-        this.rings.place();
-        this.labels.place();
-        this.density.place();
-      },
+      onView: () => this.overlays.place(),
     });
-    this.rings = new Rings((index) => this.scatter.screenPosition(index));
-    this.labels = new ClusterLabels((x, y) => this.scatter.toScreen(x, y));
-    this.density = new DensityLayer(
-      () => this.scatter.viewTransform(),
-      () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4",
-    );
-    this.plotBox.prepend(this.density.canvas); // behind the points
-    this.plotBox.append(this.labels.element, this.rings.element, this.tooltip.element, this.details.element);
+    const accent = () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4";
+    this.overlays = new Overlays(this.plotBox, this.scatter, accent);
+    this.plotBox.append(this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
 
@@ -201,7 +188,7 @@ export class App {
     this.tooltip.clear();
     this.explore.dispose();
     this.details.dispose();
-    this.density.dispose();
+    this.overlays.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();
@@ -330,10 +317,9 @@ export class App {
       this.root.dataset.seq = String(seq);
       this.layoutsDrawn += 1;
       this.root.dataset.layouts = String(this.layoutsDrawn);
-      this.rings.place();
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
+      this.overlays.update(points, this.hidden);
       this.showClusters();
-      this.density.update(points, this.hidden);
     });
   }
 
@@ -399,7 +385,7 @@ export class App {
 
   private focusOn(focus: { index: number; neighbors: number[] } | null): void {
     this.focus = focus;
-    this.rings.show(focus?.index ?? null, focus?.neighbors ?? []);
+    this.overlays.rings.show(focus?.index ?? null, focus?.neighbors ?? []);
     this.showEmphasis();
   }
 
@@ -418,8 +404,7 @@ export class App {
     const n = this.codes?.length ?? this.scatter.current?.x.length ?? 0;
     this.hidden = hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null);
     this.scatter.setHidden(this.hidden);
-    this.labels.anchor(this.scatter.current, this.hidden);
-    this.density.update(this.scatter.current, this.hidden);
+    this.overlays.update(this.scatter.current, this.hidden);
   }
 
   private hover(index: number | null): void {
@@ -478,30 +463,17 @@ export class App {
   }
 
   private async savePng(): Promise<void> {
-    const style = getComputedStyle(this.root);
-    const theme = {
-      background: themeBackground(this.root),
-      foreground: style.getPropertyValue("--ew-fg").trim() || "#1f2933",
-      muted: style.getPropertyValue("--ew-muted").trim() || "#5f6b7a",
-      font: style.fontFamily || "sans-serif",
-    };
     const points = this.scatter.current?.x.length ?? 0;
     const text = caption(this.model.get("status") ?? {}, points);
     const plot = await this.scatter.exportImage(EXPORT_SCALE);
-    const canvas = composePng(plot, this.model.get("_colors"), text, theme);
+    const canvas = composePng(plot, this.model.get("_colors"), text, pngTheme(this.root));
     download(canvas.toDataURL("image/png"), "embedding.png", false);
   }
 
   /** Label the drawn layout's clusters (only clusters found for the layout on screen). */
   private showClusters(): void {
-    const state = this.model.get("_clusters");
     const drawn = Number(this.root.dataset.seq ?? -1);
-    const current = state?.codes && state.seq === drawn && this.root.dataset.final === "true";
-    const clusters = current
-      ? { codes: toUint16(state.codes), names: state.names ?? [], sizes: state.sizes ?? [] }
-      : null;
-    this.labels.show(clusters);
-    this.labels.anchor(this.scatter.current, this.hidden);
+    this.overlays.showClusters(this.model.get("_clusters"), drawn, this.root.dataset.final === "true");
   }
 
   private showToggles(): void {
@@ -509,13 +481,9 @@ export class App {
     const density = this.model.get("density") === true;
     this.actionsBar.showToggle("labels", labels);
     this.actionsBar.showToggle("density", density);
-    this.labels.setVisible(labels);
+    this.overlays.setToggles(labels, density);
     const naming = this.pickers.get("label_column");
     if (naming) naming.element.hidden = !labels;
-    if (density !== this.density.visible) {
-      this.density.setVisible(density);
-      this.density.update(this.scatter.current, this.hidden);
-    }
   }
 
   private actions(): ActionBar {
@@ -538,14 +506,4 @@ export class App {
       density: (on) => this.set("density", on),
     });
   }
-}
-
-function download(url: string, filename: string, revoke: boolean): void {
-  const link = el("a");
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  if (revoke) setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -48,3 +48,14 @@ export function debounce<A extends unknown[]>(
     },
   };
 }
+
+/** Save `url` as `filename` (a blob URL is revoked once the download began, if `revoke`). */
+export function download(url: string, filename: string, revoke: boolean): void {
+  const link = el("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  if (revoke) setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

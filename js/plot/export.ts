@@ -1,6 +1,7 @@
 // The PNG export: the plot drawn again at 2x, on the theme's background, with the legend (or
 // colorbar) beside it and a caption naming the algorithm and its key parameters below.
 import type { Colors, Status } from "../protocol/model";
+import { themeBackground } from "./theme";
 
 export const EXPORT_SCALE = 2;
 
@@ -9,6 +10,17 @@ export interface PngTheme {
   foreground: string;
   muted: string;
   font: string;
+}
+
+/** The figure's colours and font, from the widget's theme. */
+export function pngTheme(root: HTMLElement): PngTheme {
+  const style = getComputedStyle(root);
+  return {
+    background: themeBackground(root),
+    foreground: style.getPropertyValue("--ew-fg").trim() || "#1f2933",
+    muted: style.getPropertyValue("--ew-muted").trim() || "#5f6b7a",
+    font: style.fontFamily || "sans-serif",
+  };
 }
 
 /** "UMAP · n_neighbors 15 · min_dist 0.1 · 1,797 points" from the finished status. */

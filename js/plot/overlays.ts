@@ -1,0 +1,64 @@
+// What is drawn with the points, in the plot's own coordinates: density contours behind them,
+// cluster labels and the rings of a clicked point over them. All follow the camera.
+
+import { toUint16 } from "../protocol/codecs";
+import type { ClusterState } from "../protocol/model";
+import { DensityLayer } from "./density";
+import { ClusterLabels } from "./labels";
+import type { Points2D } from "./layout";
+import { Rings } from "./rings";
+import type { Scatter } from "./scatter";
+
+export class Overlays {
+  readonly rings: Rings;
+  private readonly labels: ClusterLabels;
+  private readonly density: DensityLayer;
+  private points: Points2D | null = null;
+  private hidden: Uint8Array | null = null;
+
+  constructor(plotBox: HTMLElement, scatter: Scatter, accent: () => string) {
+    this.rings = new Rings((index) => scatter.screenPosition(index));
+    this.labels = new ClusterLabels((x, y) => scatter.toScreen(x, y));
+    this.density = new DensityLayer(() => scatter.viewTransform(), accent);
+    plotBox.prepend(this.density.canvas); // behind the points
+    plotBox.append(this.labels.element, this.rings.element);
+  }
+
+  /** Follow the camera (every view change). */
+  place(): void {
+    this.rings.place();
+    this.labels.place();
+    this.density.place();
+  }
+
+  /** The points drawn, or the rows hidden, changed. */
+  update(points: Points2D | null, hidden: Uint8Array | null): void {
+    this.points = points;
+    this.hidden = hidden;
+    this.rings.place();
+    this.labels.anchor(points, hidden);
+    this.density.update(points, hidden);
+  }
+
+  /** Label the clusters of layout `drawnSeq` (only if `state` was found for it). */
+  showClusters(state: Partial<ClusterState> | undefined, drawnSeq: number, final: boolean): void {
+    const current = state?.codes && state.seq === drawnSeq && final;
+    this.labels.show(
+      current ? { codes: toUint16(state.codes), names: state.names ?? [], sizes: state.sizes ?? [] } : null,
+    );
+    this.labels.anchor(this.points, this.hidden);
+  }
+
+  /** Whether labels and density contours show. */
+  setToggles(labels: boolean, density: boolean): void {
+    this.labels.setVisible(labels);
+    if (density !== this.density.visible) {
+      this.density.setVisible(density);
+      this.density.update(this.points, this.hidden);
+    }
+  }
+
+  dispose(): void {
+    this.density.dispose();
+  }
+}
