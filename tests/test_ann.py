@@ -75,21 +75,16 @@ def test_missing_neighbours_are_filled_with_real_rows() -> None:
     np.testing.assert_array_equal(d[0], [0, 1, 1, 1])
 
 
-def test_the_session_holds_one_copy_of_a_vector_column() -> None:
-    """The table's vectors are the matrix every projection reads: no second copy, read-only."""
-    import pandas as pd
+def test_the_users_faiss_thread_count_is_given_back(latent: np.ndarray) -> None:
+    """faiss's OpenMP setting is process-wide: the user's own faiss calls keep theirs."""
+    import faiss
 
-    from embed_widget import Table
-    from embed_widget.session import session_for
-
-    vectors = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
-    table = Table(dataframe=pd.DataFrame({"emb": list(vectors), "n": np.arange(300)}))
-    stored = table._column("emb").values
-    matrix = session_for(table).full_matrix(["emb"])
-    assert np.shares_memory(matrix, stored) and not matrix.flags.writeable
-    np.testing.assert_array_equal(matrix, vectors)
-    table.project("umap", n_epochs=50, metric="cosine")  # cosine prepares its own unit rows
-    np.testing.assert_array_equal(stored, vectors)  # ... without touching the table's
-    # numeric columns are assembled into a new matrix (the table keeps them one by one)
-    both = session_for(table).full_matrix(["emb", "n"])
-    assert not np.shares_memory(both, stored) and both.shape == (300, 17)
+    faiss.omp_set_num_threads(1)
+    try:
+        seen: list[int] = []
+        report = lambda f, p: seen.append(faiss.omp_get_max_threads())  # noqa: E731
+        ann.hnsw_knn(latent[:3_000], 5, "euclidean", report)
+        assert set(seen) == {1, ann.CORES}  # ours while indexing (1) and searching (all cores)
+        assert faiss.omp_get_max_threads() == 1
+    finally:
+        faiss.omp_set_num_threads(ann.CORES)

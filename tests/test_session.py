@@ -178,3 +178,20 @@ def test_a_closed_view_and_its_dropped_table_are_freed() -> None:
     del view, table
     gc.collect()
     assert [ref() is None for ref in refs] == [True, True, True]
+
+
+def test_the_session_holds_one_copy_of_a_vector_column() -> None:
+    """The table's vectors are the matrix every projection reads: no second copy, read-only."""
+    import pandas as pd
+
+    vectors = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
+    table = Table(dataframe=pd.DataFrame({"emb": list(vectors), "n": np.arange(300)}))
+    stored = table._column("emb").values
+    matrix = session_for(table).full_matrix(["emb"])
+    assert np.shares_memory(matrix, stored) and not matrix.flags.writeable
+    np.testing.assert_array_equal(matrix, vectors)
+    table.project("umap", n_epochs=50, metric="cosine")  # cosine prepares its own unit rows
+    np.testing.assert_array_equal(stored, vectors)  # ... without touching the table's
+    # numeric columns are assembled into a new matrix (the table keeps them one by one)
+    both = session_for(table).full_matrix(["emb", "n"])
+    assert not np.shares_memory(both, stored) and both.shape == (300, 17)

@@ -12,9 +12,10 @@ fixed batches (then the same data always gives the same neighbours), and queried
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,17 @@ CORES = os.cpu_count() or 1
 Progress = Callable[[float, str], None]
 
 
-def _threads(n: int) -> None:
+@contextlib.contextmanager
+def _threads(n: int) -> Iterator[None]:
+    """faiss's OpenMP thread count is process-wide: ours for one phase, then the user's again."""
     import faiss
 
+    before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(n)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def _timed_chunks(n: int, work: Callable[[int, int], None]) -> None:
@@ -68,12 +76,11 @@ def hnsw_knn(
     space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
     index = faiss.IndexHNSWFlat(dims, LINKS, space)
     index.hnsw.efConstruction = EF_CONSTRUCTION
-    _threads(1)
-    for start in range(0, n, ADD_ROWS):
-        progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
-        part = rows(x[start : start + ADD_ROWS])
-        index.add(np.ascontiguousarray(part, dtype=np.float32))
-    _threads(CORES)
+    with _threads(1):
+        for start in range(0, n, ADD_ROWS):
+            progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
+            part = rows(x[start : start + ADD_ROWS])
+            index.add(np.ascontiguousarray(part, dtype=np.float32))
     index.hnsw.efSearch = max(EF_SEARCH, k)
     flat: Any = faiss.downcast_index(index.storage)  # an IndexFlat: its vectors are get_xb()
     stored = faiss.rev_swig_ptr(flat.get_xb(), n * dims)
@@ -86,7 +93,8 @@ def hnsw_knn(
         d, i = index.search(stored[start:stop], k)
         idx[start:stop], dist[start:stop] = i, d
 
-    _timed_chunks(n, search)
+    with _threads(CORES):
+        _timed_chunks(n, search)
     if metric != "manhattan":  # faiss gives squared L2
         np.sqrt(np.maximum(dist, 0), out=dist)
     return _filled(idx, dist)

@@ -4,7 +4,10 @@ cluster."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
+import pytest
 from ew_cases import to_screen
 from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import animation_frames, hover, wait_for
@@ -159,3 +162,29 @@ def test_colour_by_clusters(open_notebook: OpenNotebookFn) -> None:
     )
     view.wait_pixels_change(before, min_changed=200)  # recoloured
     assert nb.eval_in_kernel("t.view._colors['column']") == "clusters"
+
+
+MILLION_GROUPS = """\
+import numpy as np, pandas as pd
+from sklearn.datasets import make_blobs
+from embed_widget import Table
+X, y = make_blobs(1_000_000, n_features=4, centers=8, random_state=5)
+df = pd.DataFrame(X.astype("float32"), columns=list("abcd"))
+df["group"] = pd.Categorical([f"group {k}" for k in y])
+t = Table(dataframe=df)
+t.view.algorithm = "pca"
+t
+"""
+
+
+@pytest.mark.slow
+def test_labels_at_a_million_points(open_notebook: OpenNotebookFn) -> None:
+    nb = open_notebook([MILLION_GROUPS], timeout=180)
+    view = EmbedView(nb.page)
+    wait_for(lambda: view.root.get_attribute("data-final") == "true", 120, message="drawn")
+    drawn = time.perf_counter()
+    wait_for(lambda: view.at(LABEL).count() >= 3, 60, 0.05, "labels at 1M points")
+    after = time.perf_counter() - drawn
+    print(f"\n1M points: first labels {after:.2f} s after the layout was drawn")
+    texts = {b["text"] for b in label_boxes(view)}
+    assert all(t.startswith("group ") and t.endswith("%") for t in texts), texts
