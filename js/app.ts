@@ -156,6 +156,7 @@ export class App {
     const resize = new ResizeObserver(() => {
       const { width, height } = this.plotBox.getBoundingClientRect();
       this.scatter.resize(width, height);
+      requestAnimationFrame(() => this.overlays.place()); // (a resize moves no camera: no view event)
     });
     resize.observe(this.plotBox);
     this.cleanups.push(() => resize.disconnect());

@@ -14,7 +14,13 @@ from sklearn.metrics import adjusted_rand_score
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import clusters as clustering
 from embed_widget.projection.cluster_names import majority_names, median_names, term_names
-from embed_widget.session.clusters import check_naming_column, naming_column
+from embed_widget.session.clusters import (
+    check_naming_column,
+    find_layout_clusters,
+    name_clusters,
+    naming_column,
+)
+from embed_widget.widget import clusters as widget_clusters
 
 
 def wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -142,7 +148,17 @@ def test_table_clusters_names_each_group_by_the_column_asked() -> None:
         t.clusters(label_column="nope")
 
 
-def test_the_view_finds_clusters_after_each_layout_and_names_them() -> None:
+def test_the_view_finds_clusters_after_each_layout_and_names_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found: list[int] = []
+    real = widget_clusters.find_layout_clusters
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(widget_clusters, "find_layout_clusters", counted)
     t, truth = groups_table()
     view = t.view
     view.algorithm = "pca"
@@ -155,9 +171,10 @@ def test_the_view_finds_clusters_after_each_layout_and_names_them() -> None:
     assert view._clusters["column"] == "group"
     seq = view._clusters["seq"]
 
+    assert len(found) == 1
     view.label_column = "text"  # renamed, not found again
     wait_until(lambda: view._clusters["column"] == "text")
-    assert view._clusters["seq"] == seq
+    assert view._clusters["seq"] == seq and len(found) == 1
     np.testing.assert_array_equal(np.frombuffer(view._clusters["codes"], np.uint16), codes)
 
     with pytest.raises(InvalidSetting, match="label_column: no column 'nope'"):
@@ -200,8 +217,33 @@ def test_labels_off_finds_no_clusters_until_asked() -> None:
     view.labels = False
     view._start()
     view.wait()
-    time.sleep(0.3)
-    assert view._clusters == {}
+    assert view._named._job is None and view._clusters == {}  # no job was even queued
     view.labels = True
     wait_until(lambda: view._clusters.get("seq") == view._layout["seq"])
+    view.close()
+
+
+def test_clusters_found_before_rows_were_added_name_the_old_rows_only() -> None:
+    t, _ = groups_table()
+    coords = t.project("pca")[["x", "y"]].to_numpy()
+    found = find_layout_clusters(len(t), coords)
+    t.add_data(*[0.0] * 6, "group 9", 90.0, "about nothing, note 600")
+    named = name_clusters(t, found, "group")
+    assert len(named.labels) == 601 and named.labels[600] == -1
+    assert sorted(named.names) == [f"group {k} 100%" for k in range(4)]
+
+
+def test_a_clusters_column_of_the_users_is_the_users() -> None:
+    t, _ = groups_table()
+    t.add_col("clusters", [f"c{i % 3}" for i in range(len(t))])
+    view = t.view
+    view.color_by = "clusters"  # the table's categorical column, not the layout's clusters
+    assert view._colors["categories"] == ["c0", "c1", "c2"]
+    frame = pd.DataFrame(
+        {"a": np.arange(60.0), "clusters": [f"text {i} of many" for i in range(60)]}
+    )
+    texts = Table(dataframe=frame)
+    assert texts.column_kinds["clusters"] == "text"
+    with pytest.raises(InvalidSetting, match="color_by"):
+        texts.view.color_by = "clusters"  # a text column cannot colour
     view.close()

@@ -46,6 +46,7 @@ def test_wheel_builds_and_ships_the_frontend_bundle(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "embed_widget/static/widget.js" in names
     assert "embed_widget/static/widget.css" in names
+    assert "embed_widget/static/standalone.js" in names  # the saved HTML page's bundle
     assert "embed_widget/table.py" in names
     assert not any(name.startswith(("tests/", "js/", "node_modules/")) for name in names)
     bundle = zipfile.ZipFile(wheel).read("embed_widget/static/widget.js")

@@ -97,10 +97,16 @@ def find_layout_clusters(
 
 
 def name_clusters(table: Table, found: Clusters, label_column: str | None) -> NamedClusters:
-    """Name each cluster from ``label_column`` (None: numbered)."""
-    names, method = _names(table, found.labels, found.count, label_column)
+    """Name each cluster from ``label_column`` (None: numbered). Rows added to the table since
+    the clusters were found belong to none."""
+    n_rows = len(table)
+    labels = np.full(n_rows, -1, dtype=np.int32)
+    labels[: min(n_rows, len(found.labels))] = found.labels[:n_rows]
+    found = Clusters(labels, found.params)
+    names, method = _names(table, labels, found.count, label_column)
+    names = [name or fallback for name, fallback in zip(names, numbered(len(names)), strict=True)]
     params = {**found.params, "label_column": label_column, "label_method": method}
-    return NamedClusters(found.labels, names, [int(s) for s in found.sizes()], params)
+    return NamedClusters(labels, names, [int(s) for s in found.sizes()], params)
 
 
 def cluster_layout(

@@ -48,15 +48,24 @@ class LatestResult(Generic[T]):
         self.seq = -1
         self._job: Future[None] | None = None
 
-    def expect(self, seq: int) -> None:
-        """Layout ``seq`` is the one shown now: forget the result of any other."""
+    def expect(self, seq: int) -> bool:
+        """Layout ``seq`` is the one shown now: forget the result of any other. An older layout
+        than the one expected is refused (False): requests number layouts in order."""
         with self._lock:
+            if seq < self._wanted_seq:
+                return False
             self._wanted_seq = seq
             if self.seq != seq:
                 self.current, self.seq = None, -1
+            return True
 
-    def wanted(self, seq: int) -> bool:
-        return seq == self._wanted_seq
+    def wait_for(self, seq: int, timeout: float = 60.0) -> T | None:
+        """The result for layout ``seq``, once a job running for it ends (None: none)."""
+        job = self._job
+        if seq == self._wanted_seq and job is not None:
+            with contextlib.suppress(Exception):
+                job.result(timeout)
+        return self.current if self.seq == seq else None
 
     def submit(self, seq: int, compute: Callable[[], T | None]) -> None:
         """Compute the result of layout ``seq`` in the background (None: nothing to show)."""
@@ -83,7 +92,9 @@ class LatestResult(Generic[T]):
 
     def close(self, timeout: float = 10.0) -> None:
         """Drop any result still coming and let a running job end (it holds the view)."""
-        self.expect(-1)
+        with self._lock:
+            self._wanted_seq = 1 << 62  # no layout comes after a close
+            self.current, self.seq = None, -1
         if self._job is not None:
             with contextlib.suppress(Exception):
                 self._job.result(timeout)

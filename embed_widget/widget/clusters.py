@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from ..data import Table
     from ..session import LiveProjection
+    from ..session.subset import Rows
 
 #: The colour choice that paints each point by its cluster.
 CLUSTER_COLUMN = "clusters"
@@ -75,6 +76,7 @@ class Clustering(traitlets.HasTraits):
     _from_frontend: bool = False
     _live: LiveProjection | None
     _found: tuple[int, Clusters] | None = None  # the shown layout's clusters, before naming
+    _final: tuple[int, np.ndarray, Rows | None] | None = None  # the last final layout
     _update_colors: Callable[[], None]  # (the view's)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -92,9 +94,9 @@ class Clustering(traitlets.HasTraits):
         if live is None or live.result is None:
             raise RuntimeError(f"no projection to cluster: {getattr(self, 'status', {})}")
         column = self._naming_column(label_column)
-        named = self._named.current
-        shown = self._named.seq == self._shown_seq()
-        if not (shown and named and min_cluster_size is None and _named_by(named) == column):
+        live.frame()  # raises if rows were added that the layout could not place
+        named = self._named.wait_for(self._shown_seq())  # (a job running for it: its result)
+        if not (named and min_cluster_size is None and _named_by(named) == column):
             coords, rows = live.result.coords, live.result_rows
             named = cluster_layout(self.table, coords, rows, column, min_cluster_size)
         frame = named.frame(live.result_rows)
@@ -105,14 +107,23 @@ class Clustering(traitlets.HasTraits):
 
     def _clusters_layout_done(self, seq: int) -> None:
         """Layout ``seq`` is final: find its clusters aside if anything shows them."""
-        self._named.expect(seq)
         live = self._live
-        if live is None or live.result is None or not self._clusters_wanted():
+        if live is None or live.result is None or not self._named.expect(seq):
             return
-        coords, rows, column = live.result.coords, live.result_rows, self._naming_column()
+        # kept with its number: a rename later reads this layout, not a newer one
+        self._final = (seq, live.result.coords, live.result_rows)
+        self._submit_clusters()
+
+    def _submit_clusters(self) -> None:
+        live = self._live
+        if self._final is None or live is None or not self._clusters_wanted():
+            return
+        (seq, coords, rows), column = self._final, self._naming_column()
         table, n_rows = self.table, len(self.table)
 
         def compute() -> NamedClusters | None:
+            if not live.shown:
+                return None  # hidden meanwhile: nothing shows them
             found = self._found
             if found is None or found[0] != seq:
                 found = (seq, find_layout_clusters(n_rows, coords, rows))
@@ -144,7 +155,17 @@ class Clustering(traitlets.HasTraits):
     # --- internals ----------------------------------------------------------------------------
 
     def _clusters_wanted(self) -> bool:
-        return bool(self.labels) or self.color_by == CLUSTER_COLUMN
+        return bool(self.labels) or self._colored_by_clusters()
+
+    def _colored_by_clusters(self) -> bool:
+        """Whether the colour is the clusters (not a column of the table of that name)."""
+        return self.color_by == CLUSTER_COLUMN and self._derived(CLUSTER_COLUMN)
+
+    def _derived(self, column: str | None) -> bool:
+        """Whether ``column`` is a colour the layout gives (its clusters or its quality), not a
+        column of the table."""
+        derived = column in (CLUSTER_COLUMN, QUALITY_COLUMN)
+        return derived and column not in self.table.column_kinds
 
     def _naming_column(self, chosen: str | None = None) -> str | None:
         kinds = self.table.column_kinds
@@ -168,14 +189,13 @@ class Clustering(traitlets.HasTraits):
             "column": named.params.get("label_column"),
         }
         self._clusters = dict(state)
-        if self.color_by == CLUSTER_COLUMN:
+        if self._colored_by_clusters():
             self._update_colors()
 
     def _cluster_again(self) -> None:
-        """Find (or rename) the shown layout's clusters again."""
-        seq = self._shown_seq()
-        if seq >= 0 and self._live is not None:
-            self._clusters_layout_done(seq)
+        """Find (or rename) the last final layout's clusters again."""
+        if self._final is not None and self._named.expect(self._final[0]):
+            self._submit_clusters()
 
     @traitlets.validate("label_column")
     def _check_label_column(self, proposal: dict[str, Any]) -> Any:
@@ -196,7 +216,7 @@ class Clustering(traitlets.HasTraits):
         named = self._named.current
         renamed = named is not None and _named_by(named) != self._naming_column()
         if (renamed and self.label_column is None) or (
-            named is None and change["new"] == CLUSTER_COLUMN
+            named is None and self._colored_by_clusters()
         ):
             self._cluster_again()
 

@@ -56,8 +56,7 @@ class LayoutQuality:
     def layout_done(self, live: LiveProjection, seq: int, asked: bool) -> None:
         """Layout ``seq`` is final: compute its quality aside if cheap or ``asked``."""
         result, embedding, rows = live.result, list(live.result_embedding), live.result_rows
-        self._latest.expect(seq)
-        if result is None or len(result.coords) < 3:
+        if not self._latest.expect(seq) or result is None or len(result.coords) < 3:
             return
         if not (asked or live.session.quality_is_cheap(result, embedding, QUALITY_K)):
             return

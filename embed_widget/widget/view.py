@@ -36,6 +36,7 @@ from .settings import (
     checked_algorithm,
     smart_defaults,
 )
+from .share import Sharing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +48,7 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 
 
-class EmbeddingView(Exploring, Clustering, anywidget.AnyWidget):
+class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -61,8 +62,7 @@ class EmbeddingView(Exploring, Clustering, anywidget.AnyWidget):
         ``table.project()`` and every other view of it.
     **settings
         Initial values of the public traits (``algorithm``, ``params``, ``embedding``,
-        ``color_by``, ``image_column``, ``selection``, ``search``, ``filter``, ``labels``,
-        ``density``, ...); unknown
+        ``color_by``, ``labels``, ``density``, ``selection``, ``search``, ``filter``, ...); unknown
         names raise ``TypeError``.
     """
 
@@ -291,7 +291,7 @@ class EmbeddingView(Exploring, Clustering, anywidget.AnyWidget):
     def _check_columns(self, proposal: dict[str, Any]) -> Any:
         value, name = proposal["value"], proposal["trait"].name
         self._choices.chose(name)
-        if not self._from_frontend and value not in (None, QUALITY_COLUMN, CLUSTER_COLUMN):
+        if not self._from_frontend and value is not None and not self._derived(value):
             check_columns(name, value, self.table.column_kinds, empty=len(self.table) == 0)
             if name == "color_by":
                 self._encode_colors(value)  # e.g. too many categories: raise, change nothing
@@ -361,9 +361,9 @@ class EmbeddingView(Exploring, Clustering, anywidget.AnyWidget):
 
     def _encode_colors(self, column: str | None, scale: str | None = None) -> Colors:
         """The colour encoding of ``column`` (kept: the validator and the observer share it)."""
-        if column in (QUALITY_COLUMN, CLUSTER_COLUMN) and column not in self.table.column_kinds:
-            if column == CLUSTER_COLUMN:
-                return self._cluster_colors()
+        if column == CLUSTER_COLUMN and self._derived(column):
+            return self._cluster_colors()
+        if column == QUALITY_COLUMN and self._derived(column):
             return self.quality.colors(scale or self.color_scale)
         try:
             return self._colorings.encode(self.table, column, scale or self.color_scale)

@@ -132,7 +132,7 @@ export class ClusterLabels {
       if (this.nodes.has(cluster) || !this.clusters) continue;
       const node = document.createElement("div");
       node.className = "ew-label";
-      node.textContent = this.clusters.names[cluster] || `cluster ${cluster}`;
+      node.textContent = this.clusters.names[cluster] ?? "";
       node.dataset.cluster = String(cluster);
       node.style.fontSize = `${fontSize(sizes[cluster], largest)}px`;
       this.nodes.set(cluster, node);

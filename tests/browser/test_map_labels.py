@@ -112,7 +112,7 @@ def test_labels_name_the_clusters_where_they_are_without_overlap(
 def test_density_contours_follow_the_filter_and_the_zoom(open_notebook: OpenNotebookFn) -> None:
     nb, view = open_groups(open_notebook)
     names = nb.eval_in_kernel("t.view._clusters['names']")
-    assert density_pixels(view) == 0  # off by default
+    assert view.at(DENSITY).first.is_hidden()  # off by default
     view.at(".ew-button.ew-density").first.click()
     wait_for(lambda: density_pixels(view) > 2000, 10, message="contours drawn")
     assert nb.eval_in_kernel("t.view.density") is True

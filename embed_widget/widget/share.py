@@ -1,0 +1,191 @@
+"""A view as one self-contained HTML file: the layout, colours, legend, clusters and the rows'
+hover text, with the frontend bundle inlined. No server, no network: it opens from ``file://``.
+
+What it holds (``snapshot``): the view's synced state as the widget would have it (the layout's
+coordinates quantized to 16 bits an axis: 4 bytes a point, finer than any screen), the hover
+columns (categories as codes, numbers as float32, texts as strings up to ``TEXT_ROWS`` rows) and
+where the picture comes from (algorithm, parameters, embedding, library versions, date). Binary
+parts travel as base64 beside the JSON; strings from the data stay JSON strings, read as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import json
+import pathlib
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from ipywidgets.widgets.widget import _remove_buffers
+
+from .rows import MAX_TEXT
+
+if TYPE_CHECKING:
+    from ..data import Table
+    from .view import EmbeddingView
+
+STATIC = pathlib.Path(__file__).parent.parent / "static"
+#: The traits the page reads (the rest are the widget framework's).
+SHARED_TRAITS = (
+    "algorithm", "params", "embedding", "color_by", "color_scale", "image_column",
+    "selection_column", "search", "search_column", "neighbor_metric", "filter", "subset",
+    "labels", "label_column", "density", "status", "_schema", "_limits", "_columns",
+    "_layout", "_colors", "_filter", "_clusters",
+)  # fmt: skip
+#: Hover columns kept (the colour column first, as in the widget's tooltip).
+HOVER_COLUMNS = 8
+#: Text columns are kept for hover and search up to this many rows (their text is most of a file).
+TEXT_ROWS = 200_000
+#: Text cells are cut to the tooltip's length.
+TEXT_CHARS = MAX_TEXT
+
+
+def to_html(view: EmbeddingView, title: str | None = None) -> str:
+    """The page showing ``view``'s current picture (see the module docstring)."""
+    data = json.dumps(_packed(snapshot(view)), separators=(",", ":"), allow_nan=False)
+    # inside <script>: no "<", ">" or "&" can end the element or start a comment
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    bundle = (STATIC / "standalone.js").read_text().replace("</script", "<\\/script")
+    css = (STATIC / "widget.css").read_text().replace("</style", "<\\/style")
+    name = html.escape(title or _title(view))
+    return _PAGE.format(title=name, css=css, data=data, bundle=bundle)
+
+
+def snapshot(view: EmbeddingView) -> dict[str, Any]:
+    """What the page is built from: the view's state, hover columns and provenance."""
+    frame = view.projection_frame(wait=True)
+    state = view.get_state(list(SHARED_TRAITS))
+    state["_layout"] = _quantized(frame[["x", "y"]].to_numpy(dtype=np.float64), state["_layout"])
+    state["selection"], state["_search"] = b"", {}
+    about = {k: v for k, v in frame.attrs.items() if _plain(v)}
+    about["date"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    about["rows"] = len(frame)
+    rows = _hover_columns(view.table, view.color_by, set(view.embedding))
+    return {"state": state, "rows": rows, "about": about}
+
+
+def _quantized(xy: np.ndarray, layout: dict[str, Any]) -> dict[str, Any]:
+    """The layout as uint16 per axis between each axis' low and high (NaN rows: at the low)."""
+    finite = np.isfinite(xy).all(axis=1)
+    low = xy[finite].min(axis=0) if finite.any() else np.zeros(2)
+    high = xy[finite].max(axis=0) if finite.any() else np.ones(2)
+    span = np.where(high > low, high - low, 1.0)
+    steps = np.round((np.nan_to_num(xy, nan=0.0) - low) / span * 65535)
+    codes = np.clip(np.where(finite[:, None], steps, 0), 0, 65535).astype(np.uint16)
+    return {
+        **{k: v for k, v in layout.items() if k != "coords"},
+        "coords16": codes.tobytes(),
+        "low": low.tolist(),
+        "high": high.tolist(),
+    }
+
+
+def _hover_columns(table: Table, first: str | None, embedding: set[str]) -> list[dict[str, Any]]:
+    """The columns hover shows, as the page reads them; not the embedding's own numbers (one
+    column per dimension would cost 4 bytes a point each)."""
+    kinds = table.column_kinds
+    order = {"categorical": 0, "text": 1, "numeric": 2}
+    shown = [n for n in kinds if kinds[n] in order and n not in embedding]
+    names = sorted(shown, key=lambda n: (n != first, order[kinds[n]]))
+    columns = []
+    for name in names[:HOVER_COLUMNS]:
+        kind = kinds[name]
+        if kind == "categorical":
+            codes, categories, _ = table.category_codes(name)
+            dtype = np.uint8 if len(categories) <= 255 else np.uint16
+            values: Any = np.asarray(codes).astype(dtype).tobytes()
+            columns.append({"name": name, "kind": kind, "codes": values, "wide": dtype == np.uint16,
+                            "categories": [str(c) for c in categories]})  # fmt: skip
+        elif kind == "numeric":
+            values = np.asarray(table.numeric_values(name), dtype=np.float32).tobytes()
+            columns.append({"name": name, "kind": kind, "values": values})
+        elif len(table) <= TEXT_ROWS:
+            texts = table.get_column(name, convert_to="numpy")
+            values = [_text(v) for v in texts]
+            columns.append({"name": name, "kind": kind, "texts": values})
+    return columns
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    text = str(value)
+    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
+
+
+def _plain(value: object) -> bool:
+    """Whether ``value`` is JSON as it is (provenance keeps only those)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _packed(snap: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with every bytes value moved to ``buffers`` (base64) and its path listed."""
+    stripped, paths, buffers = _remove_buffers(snap)
+    encoded = [base64.b64encode(bytes(b)).decode("ascii") for b in buffers]
+    return {"snapshot": stripped, "buffer_paths": paths, "buffers": encoded}
+
+
+def _title(view: EmbeddingView) -> str:
+    algorithm = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}.get(view.algorithm, view.algorithm)
+    return f"{algorithm} of {len(view.table):,} rows — embed_widget"
+
+
+class Sharing:
+    """The view's picture as a file to send: :meth:`to_html`."""
+
+    def to_html(self, path: str | pathlib.Path | None = None, title: str | None = None) -> str:
+        """The current picture as one self-contained HTML file (no server, no network).
+
+        The page shows the layout with pan and zoom, hover (each row's values as text), the
+        legend with hide and isolate, cluster labels and density, search over the text and
+        category columns, and where the picture comes from (algorithm, parameters, embedding,
+        library versions, date). A running computation finishes first.
+
+        Parameters
+        ----------
+        path
+            Where to write the file (UTF-8); None: only return its text.
+        title
+            The page's title (default: the algorithm and the number of rows).
+
+        Returns
+        -------
+        str
+            The HTML.
+        """
+        page = to_html(self, title)  # type: ignore[arg-type]
+        if path is not None:
+            pathlib.Path(path).write_text(page, encoding="utf-8")
+        return page
+
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ margin: 16px; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
+{css}
+</style>
+</head>
+<body>
+<div id="ew-root"></div>
+<script id="ew-data" type="application/json">{data}</script>
+<script>{bundle}</script>
+<script>
+EmbedWidgetStandalone.show(
+  JSON.parse(document.getElementById("ew-data").textContent),
+  document.getElementById("ew-root"),
+);
+</script>
+</body>
+</html>
+"""

@@ -1,0 +1,111 @@
+"""The saved HTML page (issue 14): opened from file:// with the network off, it paints, hovers,
+searches, hides legend entries and labels clusters, and the data's strings stay text."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from ew_cases import to_screen
+from ew_page import count_non_background, hover, wait_for
+from ew_widget import CANVAS, LEGEND_ITEM, EmbedView
+from playwright.sync_api import BrowserContext, Page
+from sklearn.datasets import make_blobs
+from test_interactions import wait_tooltip
+
+from embed_widget import Table
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    """A PCA view of 1,200 rows in six groups, saved; one group and every text are HTML."""
+    points, groups = make_blobs(1200, n_features=8, centers=6, random_state=3)
+    frame = pd.DataFrame(points, columns=[f"d{i}" for i in range(8)])
+    frame["group"] = [PAYLOAD if k == 0 else f"group {k}" for k in groups]
+    frame["text"] = [f"</script><b>row {i}</b>" for i in range(1200)]
+    frame["score"] = np.arange(1200) * 1234.5678
+    table = Table(dataframe=frame)
+    view = table.view
+    view.algorithm = "pca"
+    view.embedding = [f"d{i}" for i in range(8)]
+    view._start()
+    view.wait()
+    deadline = time.monotonic() + 20
+    while view._clusters.get("seq") != view._layout.get("seq") and time.monotonic() < deadline:
+        time.sleep(0.05)  # the labels are saved too
+    path = tmp_path_factory.mktemp("share") / "plot.html"
+    view.to_html(path)
+    projection = table.projection
+    view.close()
+    return path, projection
+
+
+@pytest.fixture
+def offline_page(browser_context: BrowserContext) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """A page with the network off; it records every request that is not file:// and any dialog."""
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page = browser_context.new_page()
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else requests.append(r.url),
+    )
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    browser_context.set_offline(True)
+    try:
+        yield page, requests, dialogs
+    finally:
+        browser_context.set_offline(False)
+        page.close()
+
+
+def test_the_saved_page_paints_hovers_and_searches_offline(
+    saved: tuple[Path, pd.DataFrame], offline_page: tuple[Page, list[str], list[str]]
+) -> None:
+    path, projection = saved
+    page, requests, dialogs = offline_page
+    page.goto(path.as_uri())
+    view = EmbedView(page)
+    before = view.wait_painted(min_pixels=2000)
+    assert view.root.get_attribute("data-points") == "1200"
+    assert "PCA of 1,200 rows" in page.locator(".ew-about summary").inner_text()
+
+    # hover the point farthest from any other: its saved values, as text
+    canvas = view.at(CANVAS).first.bounding_box()
+    assert canvas is not None
+    xy = projection[["x", "y"]].to_numpy()
+    screen = to_screen(xy, canvas["width"], canvas["height"])
+    gaps = np.linalg.norm(screen[:, None] - screen[None], axis=2) + np.eye(len(screen)) * 1e9
+    row = int(np.argmax(gaps.min(axis=1)))
+    hover(page, canvas["x"] + screen[row, 0], canvas["y"] + screen[row, 1])
+    shown = wait_tooltip(view, row)
+    assert shown["group"] == projection["group"].iloc[row]
+    assert shown["text"] == f"</script><b>row {row}</b>"
+    assert "d0" not in shown  # the embedding's own columns are not saved
+    assert shown["score"] == f"{projection['score'].iloc[row]:.4g}"  # as the kernel writes it
+
+    box = view.at(".ew-search").first
+    box.fill("group 3")
+    count = view.at(".ew-search-count").first
+    expected = int((projection["group"] == "group 3").sum())
+    wait_for(lambda: count.inner_text() == f"{expected} of 1,200", 10, message="searched")
+    box.fill("/row 1[0-9]{3}</")  # a regex over the text column: rows 1000-1199
+    wait_for(lambda: count.inner_text() == "200 of 1,200", 10, message="regex searched")
+    box.fill("")
+
+    labels = page.locator(".ew-cluster-labels .ew-label")
+    wait_for(lambda: labels.count() >= 3, 10, message="cluster labels")
+    assert f"{PAYLOAD} 100%" in labels.all_inner_texts()
+    view.at(LEGEND_ITEM).first.click()  # hide the first group
+    view.wait_pixels_change(before, min_changed=200)
+    assert count_non_background(view.pixels()) < count_non_background(before)
+
+    assert page.locator("img").count() == 0  # no element made of the data's HTML
+    assert page.locator("b").count() == 0
+    assert dialogs == [] and requests == []
