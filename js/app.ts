@@ -29,10 +29,19 @@ import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
 import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
-import { isCsvReply, isDetailsReply, isRowReply, isRowsReply, type ToKernel } from "./protocol/messages";
+import {
+  isCsvReply,
+  isDetailsReply,
+  isLiveReply,
+  isRowReply,
+  isRowsReply,
+  type ToKernel,
+} from "./protocol/messages";
 import type { Colors, Layout, Model, Traits } from "./protocol/model";
 
 export const PLOT_HEIGHT = 460;
+/** A kernel answers a rendered view within this; a saved notebook's view never. */
+const SAVED_NOTICE_MS = 5000;
 
 export class App {
   readonly root = el("div", "embed-widget");
@@ -173,7 +182,10 @@ export class App {
     this.showFilter();
     this.showToggles();
     // The kernel counts the views showing this widget: with none left it stops and frees its work.
+    // Its answer says a kernel holds the view; without one, this is a saved notebook's picture.
     this.send({ type: "output", shown: true });
+    const unanswered = setTimeout(() => this.savedPicture(true), SAVED_NOTICE_MS);
+    this.cleanups.push(() => clearTimeout(unanswered));
     if (toUint32(this.model.get("selection")).length) this.send({ type: "rows" });
   }
 
@@ -443,7 +455,8 @@ export class App {
   }
 
   private receive(message: unknown, buffers: DataView[]): void {
-    if (isRowReply(message)) this.tooltip.receive(message, buffers);
+    if (isLiveReply(message)) this.savedPicture(false);
+    else if (isRowReply(message)) this.tooltip.receive(message, buffers);
     else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
     else if (isCsvReply(message) && buffers[0]) {
@@ -451,6 +464,16 @@ export class App {
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
       download(URL.createObjectURL(new Blob([bytes], { type: "text/csv" })), message.filename, true);
     }
+  }
+
+  /** Say (or stop saying) that no kernel answers: the picture is the one saved with the notebook. */
+  private savedPicture(saved: boolean): void {
+    this.plotBox.querySelector(".ew-saved-notice")?.remove();
+    this.root.classList.toggle("ew-offline", saved);
+    if (!saved) return;
+    const notice = el("div", "ew-saved-notice", "Saved picture, no kernel answers: run the cell to explore");
+    notice.setAttribute("role", "status");
+    this.plotBox.appendChild(notice);
   }
 
   private disconnected(): void {

@@ -46,6 +46,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("SearchState", protocol.SearchState),
     ("FilterState", protocol.FilterState),
     ("ClusterState", protocol.ClusterState),
+    ("LiveReply", protocol.LiveReply),
 ]
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "FilterState",
     "Layout",
     "Limits",
+    "LiveReply",
     "Neighbor",
     "NoColors",
     "RowReply",
@@ -52,6 +53,13 @@ class ClusterState(TypedDict):
     names: list[str]
     sizes: list[int]
     column: str | None
+
+
+class LiveReply(TypedDict):
+    """Kernel → frontend: the answer to an output event (a view restored from a saved notebook,
+    with no kernel behind it, never gets one)."""
+
+    type: Literal["live"]
 
 
 class Limits(TypedDict):

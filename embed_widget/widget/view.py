@@ -25,7 +25,7 @@ from .clusters import CLUSTER_COLUMN, Clustering, with_derived
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .explore import Exploring
 from .outputs import Outputs
-from .protocol import Colors, Layout
+from .protocol import Colors, Layout, LiveReply
 from .quality import QUALITY_COLUMN, LayoutQuality
 from .replies import reply, rows_reply
 from .settings import (
@@ -97,9 +97,8 @@ class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
     else the colour column), or None for row numbers."""
 
     status = traitlets.Dict().tag(sync=True)
-    """Computation state (:class:`~embed_widget.session.Status`): ``state``
-    (idle/running/done/error), ``phase``, ``progress`` (0-1), ``message``, ``notices``, the
-    result's ``info`` and the request number ``seq``."""
+    """Computation state (:class:`~embed_widget.session.Status`): ``state`` (idle, running, done,
+    error), ``phase``, ``progress`` (0-1), ``message``, ``notices``, ``info``, ``seq``."""
 
     _schema = traitlets.Dict().tag(sync=True)
     """The static parameter schema the controls are built from (sent once)."""
@@ -375,6 +374,7 @@ class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("type") == "output":
             self._outputs.changed(bool(content.get("shown")))
+            self.send(dict(LiveReply(type="live")))  # a kernel holds it (not a saved state only)
             return
         if self._live is None:
             return

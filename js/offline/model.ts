@@ -113,8 +113,10 @@ export class OfflineModel {
         };
       case "rows":
         return this.selectionList();
+      case "output":
+        return { type: "live" }; // this page answers for itself: no notebook cell to run
       default:
-        return null; // "output" needs no answer; "csv" needs the kernel
+        return null; // "csv" needs the kernel
     }
   }
 

@@ -116,3 +116,13 @@ export function isRowReply(message: unknown): message is RowReply {
     typeof (message as { index?: unknown }).index === "number"
   );
 }
+
+/** Kernel → frontend: the answer to an OutputEvent; a view restored from a saved notebook's
+ * widget state, with no kernel behind it, never gets one. */
+export interface LiveReply {
+  type: "live";
+}
+
+export function isLiveReply(message: unknown): message is LiveReply {
+  return (message as { type?: unknown } | null)?.type === "live";
+}

@@ -99,7 +99,8 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browse
 def open_notebook(
     jupyter_server: JupyterServer, browser_context: BrowserContext, request: pytest.FixtureRequest
 ) -> Iterator[OpenNotebookFn]:
-    """Factory: ``open_notebook(cells, ui="lab"|"notebook", name=None, run=True) -> OpenNotebook``.
+    """Factory: ``open_notebook(cells, ui="lab"|"notebook", name=None, run=True, copy_of=None)
+    -> OpenNotebook`` (``copy_of``: open a copy of that notebook file instead of ``cells``).
 
     Writes the cells as a notebook into the server root, opens it in a new page (JupyterLab or
     Notebook 7), waits for its kernel, and (``run=True``) runs all cells. Pages are closed and
@@ -114,11 +115,16 @@ def open_notebook(
         name: str | None = None,
         run: bool = True,
         timeout: float = 90.0,
+        copy_of: Path | None = None,
     ) -> OpenNotebook:
         if name is None:
             stem = re.sub(r"[^A-Za-z0-9_]", "_", request.node.name)[:60]
             name = f"{stem}_{ui}_{len(opened)}.ipynb"
-        path = write_notebook(jupyter_server.root, name, cells)
+        if copy_of is not None:  # a notebook saved earlier, outputs and widget state included
+            path = jupyter_server.root / name
+            path.write_text(copy_of.read_text())
+        else:
+            path = write_notebook(jupyter_server.root, name, cells)
         page = browser_context.new_page()
         nb = OpenNotebook(name, path, page, jupyter_server, ui)
         opened.append(nb)

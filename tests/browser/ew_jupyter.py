@@ -38,6 +38,8 @@ DISABLED_LAB_PLUGINS = {
 # so an output below the fold is still laid out (and its canvas painted).
 LAB_USER_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # a saved notebook keeps its widgets' state (test_share reopens one without running it)
+    "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from ew_cases import to_screen
+from ew_notebook import OpenNotebookFn
 from ew_page import count_non_background, hover, wait_for
 from ew_widget import CANVAS, LEGEND_ITEM, EmbedView
 from playwright.sync_api import BrowserContext, Page
 from sklearn.datasets import make_blobs
 from test_interactions import wait_tooltip
+from test_map_labels import GROUPS
 
 from embed_widget import Table
 
@@ -109,3 +111,25 @@ def test_the_saved_page_paints_hovers_and_searches_offline(
     assert page.locator("img").count() == 0  # no element made of the data's HTML
     assert page.locator("b").count() == 0
     assert dialogs == [] and requests == []
+
+
+def test_a_saved_notebook_shows_the_last_picture_without_running(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    nb = open_notebook([GROUPS])
+    view = EmbedView(nb.page)
+    view.wait_painted(min_pixels=1000)
+    wait_for(lambda: view.at(".ew-cluster-labels .ew-label").count() >= 3, 20, message="labels")
+    nb.page.locator(".jp-Notebook").first.click()
+    nb.page.keyboard.press("Control+s")
+    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved with state")
+
+    reopened = open_notebook([], copy_of=nb.path, run=False)
+    again = EmbedView(reopened.page)
+    again.wait_painted(min_pixels=1000)
+    assert again.root.get_attribute("data-points") == "1200"
+    labels = again.at(".ew-cluster-labels .ew-label")
+    wait_for(lambda: labels.count() >= 3, 10, message="labels from the saved state")
+    notice = again.at(".ew-saved-notice").first
+    wait_for(notice.is_visible, 15, message="the saved-picture notice")
+    assert "run the cell" in notice.inner_text()
