@@ -32,6 +32,7 @@ import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import {
   isCsvReply,
   isDetailsReply,
+  isHtmlReply,
   isLiveReply,
   isRowReply,
   isRowsReply,
@@ -459,10 +460,11 @@ export class App {
     else if (isRowReply(message)) this.tooltip.receive(message, buffers);
     else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
-    else if (isCsvReply(message) && buffers[0]) {
+    else if ((isCsvReply(message) || isHtmlReply(message)) && buffers[0]) {
       const view = buffers[0];
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-      download(URL.createObjectURL(new Blob([bytes], { type: "text/csv" })), message.filename, true);
+      const type = message.type === "csv" ? "text/csv" : "text/html";
+      download(URL.createObjectURL(new Blob([bytes], { type })), message.filename, true);
     }
   }
 
@@ -525,6 +527,7 @@ export class App {
       },
       allRows: () => this.set("subset", null),
       csv: () => this.send({ type: "csv" }),
+      html: () => this.send({ type: "html" }),
       png: () => void this.savePng(),
       labels: (on) => this.set("labels", on),
       density: (on) => this.set("density", on),

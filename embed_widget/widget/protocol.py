@@ -20,6 +20,7 @@ __all__ = [
     "CsvReply",
     "DetailsReply",
     "FilterState",
+    "HtmlReply",
     "Layout",
     "Limits",
     "LiveReply",
@@ -186,6 +187,14 @@ class RowsReply(TypedDict):
     type: Literal["rows"]
     total: int
     rows: list[RowSummary]
+
+
+class HtmlReply(TypedDict, total=False):
+    """Kernel → frontend: the picture as one HTML page in buffers[0], or the ``error``."""
+
+    type: Literal["html"]
+    filename: str
+    error: str
 
 
 class CsvReply(TypedDict):

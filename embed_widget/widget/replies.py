@@ -9,7 +9,7 @@ import numpy as np
 
 from ..data import Table
 from ..projection.neighbors import METRICS
-from .protocol import CsvReply, Neighbor, RowsReply
+from .protocol import CsvReply, HtmlReply, Neighbor, RowsReply
 from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class Source(Protocol):
 
     def neighbors_of(self, index: int, metric: str | None = None) -> tuple[str, list[Neighbor]]: ...
 
+    def saved_page(self) -> tuple[str, str]: ...
+
 
 def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
     """The reply (content, buffers) to ``message``, or None when there is nothing to send."""
@@ -46,6 +48,8 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
         return rows_reply(source)
     if kind == "csv":
         return _csv(source)
+    if kind == "html":
+        return _html(source)
     return None
 
 
@@ -95,3 +99,14 @@ def _csv(source: Source) -> Reply | None:
     algorithm, frame = current
     content: CsvReply = {"type": "csv", "filename": f"embedding-{algorithm}.csv"}
     return content, [frame.to_csv(index=False).encode()]
+
+
+def _html(source: Source) -> Reply:
+    """The picture on screen as one HTML page (never waits for a computation)."""
+    try:
+        filename, page = source.saved_page()
+    except RuntimeError as error:  # nothing final on screen yet
+        failed: HtmlReply = {"type": "html", "filename": "", "error": str(error)}
+        return failed, []
+    content: HtmlReply = {"type": "html", "filename": filename}
+    return content, [page.encode()]

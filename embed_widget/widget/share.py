@@ -42,9 +42,10 @@ TEXT_ROWS = 200_000
 TEXT_CHARS = MAX_TEXT
 
 
-def to_html(view: EmbeddingView, title: str | None = None) -> str:
-    """The page showing ``view``'s current picture (see the module docstring)."""
-    data = json.dumps(_packed(snapshot(view)), separators=(",", ":"), allow_nan=False)
+def to_html(view: EmbeddingView, title: str | None = None, wait: bool = True) -> str:
+    """The page showing ``view``'s current picture (see the module docstring); ``wait``: let a
+    running computation finish first (else the picture on screen, or ``RuntimeError``)."""
+    data = json.dumps(_packed(snapshot(view, wait)), separators=(",", ":"), allow_nan=False)
     # inside <script>: no "<", ">" or "&" can end the element or start a comment
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     bundle = (STATIC / "standalone.js").read_text().replace("</script", "<\\/script")
@@ -53,9 +54,9 @@ def to_html(view: EmbeddingView, title: str | None = None) -> str:
     return _PAGE.format(title=name, css=css, data=data, bundle=bundle)
 
 
-def snapshot(view: EmbeddingView) -> dict[str, Any]:
+def snapshot(view: EmbeddingView, wait: bool = True) -> dict[str, Any]:
     """What the page is built from: the view's state, hover columns and provenance."""
-    frame = view.projection_frame(wait=True)
+    frame = view.projection_frame(wait=wait)
     state = view.get_state(list(SHARED_TRAITS))
     state["_layout"] = _quantized(frame[["x", "y"]].to_numpy(dtype=np.float64), state["_layout"])
     state["selection"], state["_search"] = b"", {}
@@ -163,6 +164,12 @@ class Sharing:
         if path is not None:
             pathlib.Path(path).write_text(page, encoding="utf-8")
         return page
+
+    def saved_page(self) -> tuple[str, str]:
+        """(file name, page) of the picture on screen now, for the widget's HTML button."""
+        page = to_html(self, wait=False)  # type: ignore[arg-type]
+        algorithm = getattr(self, "algorithm", "projection")
+        return f"embedding-{algorithm}.html", page
 
 
 _PAGE = """<!doctype html>

@@ -9,6 +9,7 @@ export interface Actions {
   projectSelection: () => void;
   allRows: () => void;
   csv: () => void;
+  html: () => void;
   png: () => void;
   labels: (on: boolean) => void;
   density: (on: boolean) => void;
@@ -49,6 +50,7 @@ export function actionBar(actions: Actions): ActionBar {
   };
   button("csv", "CSV", "download x, y and the table's columns", actions.csv);
   button("png", "PNG", "save the plot at 2x, with its legend and a caption", actions.png);
+  button("html", "HTML", "save the picture as one page that opens anywhere, offline", actions.html);
   return {
     element,
     showToggle: (name, on) => {

@@ -84,7 +84,23 @@ export interface DetailsReply {
   neighbors_error?: string;
 }
 
-export type ToKernel = RowRequest | CsvRequest | RowsRequest | OutputEvent | DetailsRequest;
+/** Frontend → kernel: the picture on screen as one self-contained HTML page. */
+export interface HtmlRequest {
+  type: "html";
+}
+
+/** Kernel → frontend: the page in buffers[0], or why there is none. */
+export interface HtmlReply {
+  type: "html";
+  filename: string;
+  error?: string;
+}
+
+export function isHtmlReply(message: unknown): message is HtmlReply {
+  return (message as { type?: unknown } | null)?.type === "html";
+}
+
+export type ToKernel = RowRequest | CsvRequest | HtmlRequest | RowsRequest | OutputEvent | DetailsRequest;
 
 export function isDetailsReply(message: unknown): message is DetailsReply {
   return (

@@ -14,7 +14,7 @@ from ew_cases import to_screen
 from ew_notebook import OpenNotebookFn
 from ew_page import count_non_background, hover, wait_for
 from ew_widget import CANVAS, LEGEND_ITEM, EmbedView
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext
 from sklearn.datasets import make_blobs
 from test_interactions import wait_tooltip
 from test_map_labels import GROUPS
@@ -48,32 +48,43 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]
     return path, projection
 
 
+class OfflinePage:
+    """A page that opens files with the network off, recording any request that is not for a
+    local file and any dialog (an ``alert`` from the data would be one)."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        local = ("file:", "data:", "blob:")
+        self.page.on(
+            "request", lambda r: None if r.url.startswith(local) else self.requests.append(r.url)
+        )
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: Path) -> EmbedView:
+        self.context.set_offline(True)
+        self.page.goto(path.as_uri())
+        return EmbedView(self.page)
+
+
 @pytest.fixture
-def offline_page(browser_context: BrowserContext) -> Iterator[tuple[Page, list[str], list[str]]]:
-    """A page with the network off; it records every request that is not file:// and any dialog."""
-    requests: list[str] = []
-    dialogs: list[str] = []
-    page = browser_context.new_page()
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else requests.append(r.url),
-    )
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    browser_context.set_offline(True)
+def offline(browser_context: BrowserContext) -> Iterator[OfflinePage]:
+    opened = OfflinePage(browser_context)
     try:
-        yield page, requests, dialogs
+        yield opened
     finally:
         browser_context.set_offline(False)
-        page.close()
+        opened.page.close()
 
 
 def test_the_saved_page_paints_hovers_and_searches_offline(
-    saved: tuple[Path, pd.DataFrame], offline_page: tuple[Page, list[str], list[str]]
+    saved: tuple[Path, pd.DataFrame], offline: OfflinePage
 ) -> None:
     path, projection = saved
-    page, requests, dialogs = offline_page
-    page.goto(path.as_uri())
-    view = EmbedView(page)
+    view = offline.open(path)
+    page = view.page
     before = view.wait_painted(min_pixels=2000)
     assert view.root.get_attribute("data-points") == "1200"
     assert "PCA of 1,200 rows" in page.locator(".ew-about summary").inner_text()
@@ -110,7 +121,7 @@ def test_the_saved_page_paints_hovers_and_searches_offline(
 
     assert page.locator("img").count() == 0  # no element made of the data's HTML
     assert page.locator("b").count() == 0
-    assert dialogs == [] and requests == []
+    assert offline.dialogs == [] and offline.requests == []
 
 
 def test_a_saved_notebook_shows_the_last_picture_without_running(
@@ -133,3 +144,26 @@ def test_a_saved_notebook_shows_the_last_picture_without_running(
     notice = again.at(".ew-saved-notice").first
     wait_for(notice.is_visible, 15, message="the saved-picture notice")
     assert "run the cell" in notice.inner_text()
+
+
+def test_the_html_button_saves_the_picture_and_the_page_opens_offline(
+    open_notebook: OpenNotebookFn, offline: OfflinePage, tmp_path: Path
+) -> None:
+    nb = open_notebook([GROUPS])
+    view = EmbedView(nb.page)
+    view.wait_painted(min_pixels=1000)
+    with nb.page.expect_download(timeout=20_000) as info:
+        view.at(".ew-html").first.click()
+    download = info.value
+    assert download.suggested_filename == "embedding-pca.html"
+    saved = tmp_path / "saved.html"
+    download.save_as(saved)
+
+    legend = view.legend_items()
+    nb.page.close()  # (its kernel connection would fail once the network is off)
+    opened = offline.open(saved)
+    opened.wait_painted(min_pixels=1000)
+    assert opened.root.get_attribute("data-points") == "1200"
+    assert opened.legend_items() == legend
+    assert not opened.at(".ew-html").first.is_visible()  # no kernel to make another
+    assert offline.requests == []
