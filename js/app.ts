@@ -32,7 +32,7 @@ import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
 import {
   isCsvReply,
   isDetailsReply,
-  isHtmlReply,
+  isFileReply,
   isLiveReply,
   isRowReply,
   isRowsReply,
@@ -460,10 +460,11 @@ export class App {
     else if (isRowReply(message)) this.tooltip.receive(message, buffers);
     else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
-    else if ((isCsvReply(message) || isHtmlReply(message)) && buffers[0]) {
+    else if (isFileReply(message) && message.error) this.actionsBar.showError(message.error);
+    else if ((isCsvReply(message) || isFileReply(message)) && buffers[0]) {
       const view = buffers[0];
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-      const type = message.type === "csv" ? "text/csv" : "text/html";
+      const type = isFileReply(message) ? message.mime : "text/csv";
       download(URL.createObjectURL(new Blob([bytes], { type })), message.filename, true);
     }
   }
@@ -527,7 +528,8 @@ export class App {
       },
       allRows: () => this.set("subset", null),
       csv: () => this.send({ type: "csv" }),
-      html: () => this.send({ type: "html" }),
+      html: () => this.send({ type: "file", format: "html" }),
+      svg: () => this.send({ type: "file", format: "svg" }),
       png: () => void this.savePng(),
       labels: (on) => this.set("labels", on),
       density: (on) => this.set("density", on),

@@ -47,7 +47,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("FilterState", protocol.FilterState),
     ("ClusterState", protocol.ClusterState),
     ("LiveReply", protocol.LiveReply),
-    ("HtmlReply", protocol.HtmlReply),
+    ("FileReply", protocol.FileReply),
 ]
 
 

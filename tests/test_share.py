@@ -102,3 +102,47 @@ def test_a_page_costs_at_most_12_bytes_a_point_beside_the_bundle() -> None:
     view.close()
     fixed = len((STATIC / "standalone.js").read_text()) + len((STATIC / "widget.css").read_text())
     assert (len(page.encode()) - fixed) / n <= 12
+
+
+# -- SVG -----------------------------------------------------------------------------------------
+
+
+def test_the_svg_draws_each_shown_point_in_its_colour_with_the_legend() -> None:
+    import xml.etree.ElementTree as ET
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"emb": list(rng.normal(size=(200, 4)).astype(np.float32))})
+    frame["kind"] = [[HOSTILE, "b & c"][i % 2] for i in range(200)]
+    frame["n"] = np.arange(200)
+    view = shown_view(frame, algorithm="pca", embedding=["emb"], color_by="kind")
+    svg = ET.fromstring(view.to_svg())  # well-formed: every string escaped
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    groups = svg.findall("s:g", ns)
+    palette = dict(zip(view._colors["categories"], view._colors["palette"], strict=True))
+    by_fill = {g.get("fill"): len(g.findall("s:circle", ns)) for g in groups}
+    assert by_fill == {palette[HOSTILE]: 100, palette["b & c"]: 100}
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert HOSTILE in texts and "b & c" in texts and "kind" in texts
+    assert "PCA · x_component 1 · y_component 2 · 200 points" in texts  # the caption
+
+    view.filter = "n < 50"  # hidden rows are not drawn
+    assert len(ET.fromstring(view.to_svg()).findall(".//s:circle", ns)) == 50 + 2  # + 2 swatches
+    view.filter = ""
+    view.color_by = "n"  # a colormap: its ends are the first and last stops
+    svg = ET.fromstring(view.to_svg())
+    fills = [g.get("fill") for g in svg.findall("s:g", ns)]
+    assert fills[0] == "#440154" and "#fde725" in fills
+    view.close()
+
+
+def test_the_svg_refuses_more_points_than_it_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    from embed_widget.widget import svg
+
+    monkeypatch.setattr(svg, "MAX_POINTS", 100)
+    frame = pd.DataFrame({"a": np.arange(150.0), "b": np.arange(150.0) ** 0.5})
+    view = shown_view(frame, algorithm="pca")
+    with pytest.raises(ValueError, match="at most 100 points, and 150 are shown"):
+        view.to_svg()
+    view.filter = "a < 80"
+    assert view.to_svg().count("<circle") == 80
+    view.close()

@@ -19,8 +19,8 @@ __all__ = [
     "ContinuousColors",
     "CsvReply",
     "DetailsReply",
+    "FileReply",
     "FilterState",
-    "HtmlReply",
     "Layout",
     "Limits",
     "LiveReply",
@@ -189,11 +189,13 @@ class RowsReply(TypedDict):
     rows: list[RowSummary]
 
 
-class HtmlReply(TypedDict, total=False):
-    """Kernel → frontend: the picture as one HTML page in buffers[0], or the ``error``."""
+class FileReply(TypedDict, total=False):
+    """Kernel → frontend: the picture as a file (an HTML page, an SVG) in buffers[0], of type
+    ``mime``, or why there is none (``error``)."""
 
-    type: Literal["html"]
+    type: Literal["file"]
     filename: str
+    mime: str
     error: str
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..data import Table
 from ..projection.neighbors import METRICS
-from .protocol import CsvReply, HtmlReply, Neighbor, RowsReply
+from .protocol import CsvReply, FileReply, Neighbor, RowsReply
 from .rows import MAX_LISTED, row_details, row_in_full, row_summaries
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Source(Protocol):
 
     def neighbors_of(self, index: int, metric: str | None = None) -> tuple[str, list[Neighbor]]: ...
 
-    def saved_page(self) -> tuple[str, str]: ...
+    def saved_file(self, kind: str) -> tuple[str, str, str]: ...
 
 
 def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
@@ -48,8 +48,8 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
         return rows_reply(source)
     if kind == "csv":
         return _csv(source)
-    if kind == "html":
-        return _html(source)
+    if kind == "file":
+        return _file(source, "svg" if message.get("format") == "svg" else "html")
     return None
 
 
@@ -101,12 +101,12 @@ def _csv(source: Source) -> Reply | None:
     return content, [frame.to_csv(index=False).encode()]
 
 
-def _html(source: Source) -> Reply:
-    """The picture on screen as one HTML page (never waits for a computation)."""
+def _file(source: Source, kind: str) -> Reply:
+    """The picture on screen as a file ("html" or "svg"), or why not (never waits)."""
     try:
-        filename, page = source.saved_page()
-    except RuntimeError as error:  # nothing final on screen yet
-        failed: HtmlReply = {"type": "html", "filename": "", "error": str(error)}
+        filename, mime, text = source.saved_file(kind)
+    except (RuntimeError, ValueError) as error:  # nothing final on screen, too many points
+        failed: FileReply = {"type": "file", "filename": "", "mime": "", "error": str(error)}
         return failed, []
-    content: HtmlReply = {"type": "html", "filename": filename}
-    return content, [page.encode()]
+    content: FileReply = {"type": "file", "filename": filename, "mime": mime}
+    return content, [text.encode()]

@@ -15,12 +15,13 @@ import datetime
 import html
 import json
 import pathlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from ipywidgets.widgets.widget import _remove_buffers
 
 from .rows import MAX_TEXT
+from .svg import caption, svg_document
 
 if TYPE_CHECKING:
     from ..data import Table
@@ -160,16 +161,50 @@ class Sharing:
         str
             The HTML.
         """
-        page = to_html(self, title)  # type: ignore[arg-type]
+        page = to_html(self._view(), title)
         if path is not None:
             pathlib.Path(path).write_text(page, encoding="utf-8")
         return page
 
-    def saved_page(self) -> tuple[str, str]:
-        """(file name, page) of the picture on screen now, for the widget's HTML button."""
-        page = to_html(self, wait=False)  # type: ignore[arg-type]
-        algorithm = getattr(self, "algorithm", "projection")
-        return f"embedding-{algorithm}.html", page
+    def to_svg(self, path: str | pathlib.Path | None = None) -> str:
+        """The current picture as SVG, for publications (at most 50,000 points shown).
+
+        One circle per point the filter shows, in its colour, with the legend (categories and
+        their swatches, or the colormap and its range) and a caption (algorithm, key
+        parameters). A running computation finishes first.
+
+        Parameters
+        ----------
+        path
+            Where to write the file (UTF-8); None: only return its text.
+        """
+        text = svg_of(self._view(), wait=True)
+        if path is not None:
+            pathlib.Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def saved_file(self, kind: str) -> tuple[str, str, str]:
+        """(file name, type, text) of the picture on screen now as ``kind`` ("html" or "svg"),
+        for the widget's buttons (never waits for a computation)."""
+        view = self._view()
+        name = f"embedding-{view.algorithm}"
+        if kind == "svg":
+            return f"{name}.svg", "image/svg+xml", svg_of(view, wait=False)
+        return f"{name}.html", "text/html", to_html(view, wait=False)
+
+    def _view(self) -> EmbeddingView:
+        return cast("EmbeddingView", self)  # (a mixin of EmbeddingView)
+
+
+def svg_of(view: EmbeddingView, wait: bool) -> str:
+    """The SVG of ``view``'s picture (see :mod:`.svg`)."""
+    frame = view.projection_frame(wait=wait)
+    n_rows = len(view.table)
+    xy = np.full((n_rows, 2), np.nan)
+    xy[frame.index.to_numpy()] = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    visible = view.visible & np.isfinite(xy).all(axis=1)
+    text = caption(dict(view.status), int(visible.sum()))
+    return svg_document(xy, visible, dict(view._colors), text)
 
 
 _PAGE = """<!doctype html>

@@ -10,6 +10,7 @@ export interface Actions {
   allRows: () => void;
   csv: () => void;
   html: () => void;
+  svg: () => void;
   png: () => void;
   labels: (on: boolean) => void;
   density: (on: boolean) => void;
@@ -19,15 +20,22 @@ export interface ActionBar {
   element: HTMLElement;
   /** Show a toggle's state (set from Python or another view). */
   showToggle: (name: "labels" | "density", on: boolean) => void;
+  /** Say why an export failed (until the next click). */
+  showError: (message: string) => void;
 }
 
 export function actionBar(actions: Actions): ActionBar {
   const element = el("div", "ew-actions");
+  const error = el("span", "ew-action-error");
+  error.setAttribute("role", "alert");
   const button = (name: string, text: string, title: string, onClick: (b: HTMLButtonElement) => void) => {
     const b = el("button", `ew-button ew-${name}`, text);
     b.type = "button";
     b.title = title;
-    b.addEventListener("click", () => onClick(b));
+    b.addEventListener("click", () => {
+      error.textContent = "";
+      onClick(b);
+    });
     element.appendChild(b);
     return b;
   };
@@ -50,9 +58,14 @@ export function actionBar(actions: Actions): ActionBar {
   };
   button("csv", "CSV", "download x, y and the table's columns", actions.csv);
   button("png", "PNG", "save the plot at 2x, with its legend and a caption", actions.png);
+  button("svg", "SVG", "save the points as SVG, for publications (up to 50,000)", actions.svg);
   button("html", "HTML", "save the picture as one page that opens anywhere, offline", actions.html);
+  element.appendChild(error);
   return {
     element,
+    showError: (message) => {
+      error.textContent = message;
+    },
     showToggle: (name, on) => {
       toggles[name].classList.toggle("ew-on", on);
       toggles[name].setAttribute("aria-pressed", String(on));

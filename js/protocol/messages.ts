@@ -84,23 +84,25 @@ export interface DetailsReply {
   neighbors_error?: string;
 }
 
-/** Frontend → kernel: the picture on screen as one self-contained HTML page. */
-export interface HtmlRequest {
-  type: "html";
+/** Frontend → kernel: the picture on screen as a file: one self-contained HTML page, or SVG. */
+export interface FileRequest {
+  type: "file";
+  format: "html" | "svg";
 }
 
-/** Kernel → frontend: the page in buffers[0], or why there is none. */
-export interface HtmlReply {
-  type: "html";
+/** Kernel → frontend: the file in buffers[0], or why there is none. */
+export interface FileReply {
+  type: "file";
   filename: string;
+  mime: string;
   error?: string;
 }
 
-export function isHtmlReply(message: unknown): message is HtmlReply {
-  return (message as { type?: unknown } | null)?.type === "html";
+export function isFileReply(message: unknown): message is FileReply {
+  return (message as { type?: unknown } | null)?.type === "file";
 }
 
-export type ToKernel = RowRequest | CsvRequest | HtmlRequest | RowsRequest | OutputEvent | DetailsRequest;
+export type ToKernel = RowRequest | CsvRequest | FileRequest | RowsRequest | OutputEvent | DetailsRequest;
 
 export function isDetailsReply(message: unknown): message is DetailsReply {
   return (

@@ -158,6 +158,15 @@ def test_the_html_button_saves_the_picture_and_the_page_opens_offline(
     assert download.suggested_filename == "embedding-pca.html"
     saved = tmp_path / "saved.html"
     download.save_as(saved)
+    with nb.page.expect_download(timeout=20_000) as info:
+        view.at(".ew-svg").first.click()
+    assert info.value.suggested_filename == "embedding-pca.svg"
+    svg = info.value.path().read_text()
+    assert svg.count("<circle") == 1200 + 6  # the points and the legend's six swatches
+    nb.run_in_kernel("import embed_widget.widget.svg as svg; svg.MAX_POINTS = 100")
+    view.at(".ew-svg").first.click()
+    error = view.at(".ew-action-error").first
+    wait_for(lambda: "at most 100 points" in error.inner_text(), 10, message="the reason shown")
 
     legend = view.legend_items()
     nb.page.close()  # (its kernel connection would fail once the network is off)
