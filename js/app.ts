@@ -74,6 +74,8 @@ export class App {
   private codes: Uint8Array | null = null;
   private lastSeq = -1;
   private layoutsDrawn = 0;
+  /** Until the kernel answers the output event (see savedPicture). */
+  private unanswered: ReturnType<typeof setTimeout> | undefined;
   private cleanups: (() => void)[] = [];
   private readonly wheel: WheelGate;
 
@@ -185,8 +187,8 @@ export class App {
     // The kernel counts the views showing this widget: with none left it stops and frees its work.
     // Its answer says a kernel holds the view; without one, this is a saved notebook's picture.
     this.send({ type: "output", shown: true });
-    const unanswered = setTimeout(() => this.savedPicture(true), SAVED_NOTICE_MS);
-    this.cleanups.push(() => clearTimeout(unanswered));
+    this.unanswered = setTimeout(() => this.savedPicture(true), SAVED_NOTICE_MS);
+    this.cleanups.push(() => clearTimeout(this.unanswered));
     if (toUint32(this.model.get("selection")).length) this.send({ type: "rows" });
   }
 
@@ -456,8 +458,10 @@ export class App {
   }
 
   private receive(message: unknown, buffers: DataView[]): void {
-    if (isLiveReply(message)) this.savedPicture(false);
-    else if (isRowReply(message)) this.tooltip.receive(message, buffers);
+    if (isLiveReply(message)) {
+      clearTimeout(this.unanswered);
+      this.savedPicture(false);
+    } else if (isRowReply(message)) this.tooltip.receive(message, buffers);
     else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
     else if (isFileReply(message) && message.error) this.actionsBar.showError(message.error);
@@ -469,12 +473,18 @@ export class App {
     }
   }
 
-  /** Say (or stop saying) that no kernel answers: the picture is the one saved with the notebook. */
+  /**
+   * Say (or stop saying) that no kernel answered: the picture may be the one saved with the
+   * notebook. A busy kernel answers once its cell ends, so nothing is disabled meanwhile.
+   */
   private savedPicture(saved: boolean): void {
     this.plotBox.querySelector(".ew-saved-notice")?.remove();
-    this.root.classList.toggle("ew-offline", saved);
     if (!saved) return;
-    const notice = el("div", "ew-saved-notice", "Saved picture, no kernel answers: run the cell to explore");
+    const notice = el(
+      "div",
+      "ew-saved-notice",
+      "No kernel answers (yet): if this is a saved notebook, run the cell to explore",
+    );
     notice.setAttribute("role", "status");
     this.plotBox.appendChild(notice);
   }

@@ -24,8 +24,9 @@ def shown_view(frame: pd.DataFrame, **settings: object):  # type: ignore[no-unty
         setattr(view, name, value)
     view._start()
     view.wait()
-    deadline = time.monotonic() + 20
-    while view._clusters.get("seq") != view._layout.get("seq") and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while view._clusters.get("seq") != view._layout.get("seq") and view.labels:
+        assert time.monotonic() < deadline, "the clusters never came"
         time.sleep(0.02)
     return view
 
@@ -146,3 +147,41 @@ def test_the_svg_refuses_more_points_than_it_can_hold(monkeypatch: pytest.Monkey
     view.filter = "a < 80"
     assert view.to_svg().count("<circle") == 80
     view.close()
+
+
+def test_a_subsets_page_hides_the_other_rows_and_keeps_every_row_aligned() -> None:
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"emb": list(rng.normal(size=(300, 6)).astype(np.float32))})
+    frame["kind"] = [f"k{i % 3}" for i in range(300)]
+    frame["score"] = np.where(np.arange(300) == 7, np.inf, np.arange(300.0))
+    view = shown_view(frame, algorithm="pca", embedding=["emb"], subset=np.arange(100, 200))
+    view.search = "k1"
+    snapshot = saved_data(view.to_html())["snapshot"]
+    state = snapshot["state"]
+    assert state["_layout"]["n"] == 300 and len(state["_layout"]["coords16"]) == 300 * 4
+    hidden = np.frombuffer(state["_filter"]["hidden"], dtype=np.uint8).astype(bool)
+    np.testing.assert_array_equal(np.flatnonzero(~hidden), np.arange(100, 200))
+    assert state["search"] == "k1" and state["_search"] == {}  # the page searches again
+    scores = {c["name"]: c for c in snapshot["rows"]}["score"]["values"]
+    assert np.isinf(np.frombuffer(scores, dtype=np.float32)[7])
+    assert state["_clusters"]["seq"] == state["_layout"]["seq"]
+    view.close()
+
+
+def test_a_page_saved_while_a_new_projection_runs_shows_the_finished_one() -> None:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"emb": list(rng.normal(size=(400, 6)).astype(np.float32))})
+    view = shown_view(frame, algorithm="pca")
+    before = saved_data(view.to_html())["snapshot"]["state"]
+    view.status = {**view.status, "state": "running", "seq": 99}  # as if a new request ran
+    view._layout = {**view._layout, "final": False, "seq": 99}
+    state = saved_data(_page_now(view))["snapshot"]["state"]
+    assert state["status"]["state"] == "done" and state["_layout"]["final"] is True
+    assert state["_layout"]["seq"] == before["_layout"]["seq"]
+    view.close()
+
+
+def _page_now(view) -> str:  # type: ignore[no-untyped-def]
+    from embed_widget.widget.share import to_html
+
+    return to_html(view, wait=False)

@@ -103,6 +103,14 @@ class Clustering(traitlets.HasTraits):
         frame.attrs["algorithm"] = live.result.algorithm
         return frame
 
+    def final_seq(self) -> int:
+        """The number of the final layout the shown result drew (a newer request may run)."""
+        live = self._live
+        result = live.result if live is not None else None
+        if self._final is not None and result is not None and self._final[1] is result.coords:
+            return self._final[0]
+        return int((getattr(self, "_layout", {}) or {}).get("seq", -1))
+
     # --- hooks for the view -------------------------------------------------------------------
 
     def _clusters_layout_done(self, seq: int) -> None:

@@ -105,7 +105,7 @@ def _file(source: Source, kind: str) -> Reply:
     """The picture on screen as a file ("html" or "svg"), or why not (never waits)."""
     try:
         filename, mime, text = source.saved_file(kind)
-    except (RuntimeError, ValueError) as error:  # nothing final on screen, too many points
+    except Exception as error:  # nothing final on screen, too many points, ...: say it there
         failed: FileReply = {"type": "file", "filename": "", "mime": "", "error": str(error)}
         return failed, []
     content: FileReply = {"type": "file", "filename": filename, "mime": mime}

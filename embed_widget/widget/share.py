@@ -15,6 +15,7 @@ import datetime
 import html
 import json
 import pathlib
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -39,8 +40,10 @@ SHARED_TRAITS = (
 HOVER_COLUMNS = 8
 #: Text columns are kept for hover and search up to this many rows (their text is most of a file).
 TEXT_ROWS = 200_000
-#: Text cells are cut to the tooltip's length.
+#: Text cells are cut to the tooltip's length, and text columns stop once this many characters
+#: are saved (a page of ~20 MB at most of text).
 TEXT_CHARS = MAX_TEXT
+TEXT_BUDGET = 20_000_000
 
 
 def to_html(view: EmbeddingView, title: str | None = None, wait: bool = True) -> str:
@@ -49,35 +52,73 @@ def to_html(view: EmbeddingView, title: str | None = None, wait: bool = True) ->
     data = json.dumps(_packed(snapshot(view, wait)), separators=(",", ":"), allow_nan=False)
     # inside <script>: no "<", ">" or "&" can end the element or start a comment
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    bundle = (STATIC / "standalone.js").read_text().replace("</script", "<\\/script")
-    css = (STATIC / "widget.css").read_text().replace("</style", "<\\/style")
+    bundle = _inert((STATIC / "standalone.js").read_text(), "script")
+    css = _inert((STATIC / "widget.css").read_text(), "style")
     name = html.escape(title or _title(view))
     return _PAGE.format(title=name, css=css, data=data, bundle=bundle)
 
 
+def _inert(text: str, tag: str) -> str:
+    """``text`` (our bundle or styles) unable to end its ``<tag>`` element or open a comment."""
+    text = re.sub(f"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+    return text.replace("<!--", "<\\!--")
+
+
 def snapshot(view: EmbeddingView, wait: bool = True) -> dict[str, Any]:
-    """What the page is built from: the view's state, hover columns and provenance."""
+    """What the page is built from: the view's state, hover columns and provenance. The picture
+    is the finished one on screen (a computation still running is left out)."""
     frame = view.projection_frame(wait=wait)
+    xy = every_row(view, frame)
     state = view.get_state(list(SHARED_TRAITS))
-    state["_layout"] = _quantized(frame[["x", "y"]].to_numpy(dtype=np.float64), state["_layout"])
-    state["selection"], state["_search"] = b"", {}
+    seq = view.final_seq()
+    state["_layout"] = _quantized(xy, {"seq": seq, "final": True, "preview": False})
+    state["_filter"] = _hiding(state["_filter"], ~np.isfinite(xy).all(axis=1))
+    if state["_clusters"].get("seq") != seq:
+        state["_clusters"] = {}  # found for another layout
+    if state["status"].get("state") != "done":  # a new computation runs: the shown one is done
+        state["status"] = {"state": "done", "seq": seq, "algorithm": frame.attrs["algorithm"]}
+        state["algorithm"], state["params"] = frame.attrs["algorithm"], frame.attrs["params"]
+    state["selection"], state["_search"] = b"", {}  # (the page runs the search itself)
+    rows = _hover_columns(view.table, view.color_by, set(view.embedding))
+    saved = {c["name"] for c in rows}
+    state["_columns"] = [c for c in state["_columns"] if _searchable(c) <= (c["name"] in saved)]
     about = {k: v for k, v in frame.attrs.items() if _plain(v)}
     about["date"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     about["rows"] = len(frame)
-    rows = _hover_columns(view.table, view.color_by, set(view.embedding))
     return {"state": state, "rows": rows, "about": about}
 
 
+def every_row(view: EmbeddingView, frame: Any) -> np.ndarray:
+    """x, y of every table row (NaN where the shown projection has none: outside a subset)."""
+    xy = np.full((len(view.table), 2), np.nan)
+    xy[frame.index.to_numpy()] = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    return xy
+
+
+def _searchable(column: dict[str, Any]) -> bool:
+    return column.get("kind") in ("text", "categorical")
+
+
+def _hiding(state: dict[str, Any], also: np.ndarray) -> dict[str, Any]:
+    """The filter's state with the rows ``also`` marks hidden too."""
+    hidden = state.get("hidden")
+    mask = np.frombuffer(hidden, dtype=np.uint8) != 0 if hidden else np.zeros(len(also), bool)
+    mask = mask | also
+    return {**state, "hidden": mask.astype(np.uint8).tobytes() if mask.any() else None}
+
+
 def _quantized(xy: np.ndarray, layout: dict[str, Any]) -> dict[str, Any]:
-    """The layout as uint16 per axis between each axis' low and high (NaN rows: at the low)."""
+    """The layout as uint16 per axis between each axis' low and high (rows without coordinates:
+    in the middle, and hidden)."""
     finite = np.isfinite(xy).all(axis=1)
     low = xy[finite].min(axis=0) if finite.any() else np.zeros(2)
     high = xy[finite].max(axis=0) if finite.any() else np.ones(2)
     span = np.where(high > low, high - low, 1.0)
-    steps = np.round((np.nan_to_num(xy, nan=0.0) - low) / span * 65535)
-    codes = np.clip(np.where(finite[:, None], steps, 0), 0, 65535).astype(np.uint16)
+    steps = np.round((np.where(finite[:, None], xy, (low + high) / 2) - low) / span * 65535)
+    codes = np.clip(steps, 0, 65535).astype(np.uint16)
     return {
-        **{k: v for k, v in layout.items() if k != "coords"},
+        **layout,
+        "n": len(xy),
         "coords16": codes.tobytes(),
         "low": low.tolist(),
         "high": high.tolist(),
@@ -91,11 +132,15 @@ def _hover_columns(table: Table, first: str | None, embedding: set[str]) -> list
     order = {"categorical": 0, "text": 1, "numeric": 2}
     shown = [n for n in kinds if kinds[n] in order and n not in embedding]
     names = sorted(shown, key=lambda n: (n != first, order[kinds[n]]))
-    columns = []
+    columns: list[dict[str, Any]] = []
+    text_left = TEXT_BUDGET
     for name in names[:HOVER_COLUMNS]:
         kind = kinds[name]
         if kind == "categorical":
-            codes, categories, _ = table.category_codes(name)
+            try:
+                codes, categories, _ = table.category_codes(name)
+            except (ValueError, TypeError):  # more categories than codes hold: skip it
+                continue
             dtype = np.uint8 if len(categories) <= 255 else np.uint16
             values: Any = np.asarray(codes).astype(dtype).tobytes()
             columns.append({"name": name, "kind": kind, "codes": values, "wide": dtype == np.uint16,
@@ -103,9 +148,10 @@ def _hover_columns(table: Table, first: str | None, embedding: set[str]) -> list
         elif kind == "numeric":
             values = np.asarray(table.numeric_values(name), dtype=np.float32).tobytes()
             columns.append({"name": name, "kind": kind, "values": values})
-        elif len(table) <= TEXT_ROWS:
+        elif len(table) <= TEXT_ROWS and text_left > 0:
             texts = table.get_column(name, convert_to="numpy")
             values = [_text(v) for v in texts]
+            text_left -= sum(map(len, values))
             columns.append({"name": name, "kind": kind, "texts": values})
     return columns
 
@@ -198,10 +244,7 @@ class Sharing:
 
 def svg_of(view: EmbeddingView, wait: bool) -> str:
     """The SVG of ``view``'s picture (see :mod:`.svg`)."""
-    frame = view.projection_frame(wait=wait)
-    n_rows = len(view.table)
-    xy = np.full((n_rows, 2), np.nan)
-    xy[frame.index.to_numpy()] = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    xy = every_row(view, view.projection_frame(wait=wait))
     visible = view.visible & np.isfinite(xy).all(axis=1)
     text = caption(dict(view.status), int(visible.sum()))
     return svg_document(xy, visible, dict(view._colors), text)

@@ -7,12 +7,23 @@ All text from the data is escaped.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as escape_xml
+from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
 from .encodings import DEFAULT_POINT, OTHER_COLOR
+
+#: Characters XML 1.0 cannot hold (a name with one would make the file unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data."""
+    return escape_xml(_NOT_XML.sub("", text))
+
 
 #: The most points an SVG holds.
 MAX_POINTS = 50_000

@@ -66,6 +66,7 @@ export class OfflineModel {
     rows: SavedColumn[],
   ) {
     this.rows = new HoverRows(rows);
+    if (state.search) this.search(); // saved with a search typed: its matches stand out again
   }
 
   get<K extends keyof Traits>(name: K): Traits[K] {
@@ -76,6 +77,7 @@ export class OfflineModel {
     this.state[name] = value;
     this.emit(`change:${name}`);
     if (name === "search" || name === "search_column") this.search();
+    if (name === "selection" || name === "selection_column") this.reply(this.selectionList());
     if (name === "filter")
       this.update("_filter", { ...(this.state._filter as object), error: `the filter ${NEEDS_KERNEL}` });
   }
@@ -94,7 +96,11 @@ export class OfflineModel {
   /** A message to the kernel: answered here, as the kernel would, when the saved rows can. */
   send(message: Record<string, unknown>): void {
     const reply = this.answer(message);
-    if (reply) queueMicrotask(() => this.emit("msg:custom", reply, []));
+    if (reply) this.reply(reply);
+  }
+
+  private reply(content: Record<string, unknown>): void {
+    queueMicrotask(() => this.emit("msg:custom", content, []));
   }
 
   private answer(message: Record<string, unknown>): Record<string, unknown> | null {

@@ -95,6 +95,7 @@ function reader(column: SavedColumn): (index: number) => string {
 /** As the kernel formats a float: 4 significant digits, like Python's `:.4g`. */
 export function formatNumber(value: number): string {
   if (value === 0) return "0";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   const magnitude = Math.floor(Math.log10(Math.abs(value)));
   if (magnitude < -4 || magnitude >= 4) {
     const [mantissa, exponent] = value.toExponential(3).split("e");

@@ -178,7 +178,15 @@ export class DensityLayer {
     ];
     const [x0, y0] = toPlot(0, height);
     const [x1, y1] = toPlot(width, 0);
-    const extent: Extent = [Math.max(-1, x0), Math.max(-1, y0), Math.min(1, x1), Math.min(1, y1)];
+    // a margin of three blur radii: points just off screen still shape the contours at its edge
+    const padX = ((x1 - x0) * 3 * RADIUS) / GRID;
+    const padY = ((y1 - y0) * 3 * RADIUS) / GRID;
+    const extent: Extent = [
+      Math.max(-1, x0 - padX),
+      Math.max(-1, y0 - padY),
+      Math.min(1, x1 + padX),
+      Math.min(1, y1 + padY),
+    ];
     return extent[2] > extent[0] && extent[3] > extent[1] ? extent : WHOLE;
   }
 

@@ -131,6 +131,10 @@ def test_a_saved_notebook_shows_the_last_picture_without_running(
     view = EmbedView(nb.page)
     view.wait_painted(min_pixels=1000)
     wait_for(lambda: view.at(".ew-cluster-labels .ew-label").count() >= 3, 20, message="labels")
+    time.sleep(6)  # past the wait for the kernel's answer: a live view says nothing
+    assert view.at(".ew-saved-notice").count() == 0
+    view.at(".ew-button.ew-density").first.click()  # and takes clicks
+    wait_for(lambda: nb.eval_in_kernel("t.view.density") is True, 10, message="clicked")
     nb.page.locator(".jp-Notebook").first.click()
     nb.page.keyboard.press("Control+s")
     wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved with state")
@@ -144,6 +148,7 @@ def test_a_saved_notebook_shows_the_last_picture_without_running(
     notice = again.at(".ew-saved-notice").first
     wait_for(notice.is_visible, 15, message="the saved-picture notice")
     assert "run the cell" in notice.inner_text()
+    assert again.at(".ew-density-layer").first.is_visible()  # saved with density on
 
 
 def test_the_html_button_saves_the_picture_and_the_page_opens_offline(
