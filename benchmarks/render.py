@@ -239,20 +239,22 @@ CANVAS_CENTRE_JS = """
 
 
 def ensure_bench_venv() -> None:
-    """Create ``.bench-venv`` with jupyter-scatter and embed_widget's runtime deps if missing."""
-    if BENCH_PYTHON.exists():
-        probe = subprocess.run(
-            [str(BENCH_PYTHON), "-c", "import jscatter, jupyterlab, playwright, pytest, sklearn"],
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            capture_output=True,
-        )
-        if probe.returncode == 0:
-            return
+    """Create ``.bench-venv`` with jupyter-scatter and embed_widget's runtime deps if missing
+    (and add any dependency embed_widget gained since it was made)."""
+    import re
+
     import tomllib
 
     deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
-    print(f"creating {BENCH_VENV} (jupyter-scatter + embed_widget's deps; a few minutes)...")
-    subprocess.run([sys._base_executable, "-m", "venv", str(BENCH_VENV)], check=True)  # type: ignore[attr-defined]
+    if BENCH_PYTHON.exists():
+        names = [re.split(r"[<>=!~ \[]", d)[0] for d in [*BENCH_REQUIREMENTS, *deps]]
+        check = f"import importlib.metadata as m; [m.version(n) for n in {names!r}]"
+        probe = subprocess.run([str(BENCH_PYTHON), "-c", check], capture_output=True)
+        if probe.returncode == 0:
+            return
+    else:
+        print(f"creating {BENCH_VENV} (jupyter-scatter + embed_widget's deps; a few minutes)...")
+        subprocess.run([sys._base_executable, "-m", "venv", str(BENCH_VENV)], check=True)  # type: ignore[attr-defined]
     subprocess.run(
         [str(BENCH_PYTHON), "-m", "pip", "install", "-q", *BENCH_REQUIREMENTS, *deps], check=True
     )

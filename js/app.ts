@@ -3,17 +3,7 @@
 
 import { type ActionBar, actionBar } from "./controls/actions";
 import { ExploreBar } from "./controls/explore";
-import { type ParamControl, paramControl } from "./controls/params";
-import {
-  algorithmPicker,
-  colorPicker,
-  embeddingPicker,
-  imagePicker,
-  labelColumnPicker,
-  type Picker,
-  scalePicker,
-  selectionColumnPicker,
-} from "./controls/pickers";
+import { Toolbar } from "./controls/toolbar";
 import { download, el } from "./dom";
 import { DetailsPanel } from "./panels/details";
 import { hiddenMask, Legend } from "./panels/legend";
@@ -46,8 +36,7 @@ const SAVED_NOTICE_MS = 5000;
 
 export class App {
   readonly root = el("div", "embed-widget");
-  private readonly toolbar = el("div", "ew-toolbar");
-  private readonly paramsBox = el("div", "ew-params");
+  private readonly toolbar: Toolbar;
   private readonly plotBox = el("div", "ew-canvas");
   private readonly statusBar = new StatusBar();
   private readonly legend: Legend;
@@ -69,8 +58,6 @@ export class App {
   private legendHidden: ReadonlySet<number> = new Set();
   /** Rows of the emphasis mask drawn (-1: none), to apply it again when the row count changes. */
   private emphasised = -1;
-  private pickers = new Map<string, Picker>();
-  private params = new Map<string, ParamControl>();
   private codes: Uint8Array | null = null;
   private lastSeq = -1;
   private layoutsDrawn = 0;
@@ -80,6 +67,11 @@ export class App {
   private readonly wheel: WheelGate;
 
   constructor(private readonly model: Model) {
+    this.toolbar = new Toolbar(
+      model,
+      (name, value) => this.set(name, value),
+      (listed) => this.selectionList.setPicker(listed),
+    );
     this.legend = new Legend((hidden) => {
       this.legendHidden = hidden;
       this.showHidden();
@@ -96,8 +88,8 @@ export class App {
     this.plotBox.style.height = `${PLOT_HEIGHT}px`;
     main.append(this.plotBox, this.legend.element);
     this.root.append(
-      this.toolbar,
-      this.paramsBox,
+      this.toolbar.bar,
+      this.toolbar.paramsBox,
       this.explore.element,
       this.statusBar.element,
       main,
@@ -121,7 +113,7 @@ export class App {
     // (_limits) narrow the controls in place, so an open list or a dragged slider stays.
     this.listen("change:_columns", () => this.buildPickers());
     this.listen("change:_schema", () => this.buildPickers());
-    this.listen("change:_limits", () => this.applyLimits());
+    this.listen("change:_limits", () => this.toolbar.applyLimits());
     const pickers = [
       "algorithm",
       "embedding",
@@ -132,10 +124,10 @@ export class App {
       "label_column",
     ] as const;
     for (const name of pickers) {
-      this.listen(`change:${name}`, () => this.pickers.get(name)?.show(this.model.get(name)));
+      this.listen(`change:${name}`, () => this.toolbar.show(name));
     }
-    this.listen("change:algorithm", () => this.buildParams());
-    this.listen("change:params", () => this.showParams());
+    this.listen("change:algorithm", () => this.toolbar.buildParams());
+    this.listen("change:params", () => this.toolbar.showParams());
     this.listen("change:selection_column", () => this.showSelection());
     this.listen("change:image_column", () => {
       this.tooltip.clear();
@@ -199,8 +191,7 @@ export class App {
       // the widget was closed from Python: its comm is gone, and so is the work to free
     }
     for (const cleanup of this.cleanups) cleanup();
-    for (const picker of this.pickers.values()) picker.dispose();
-    for (const control of this.params.values()) control.dispose();
+    this.toolbar.dispose();
     this.tooltip.clear();
     this.explore.dispose();
     this.details.dispose();
@@ -225,94 +216,15 @@ export class App {
   }
 
   private buildPickers(): void {
-    for (const picker of this.pickers.values()) picker.dispose();
-    const m = this.model;
-    const columns = m.get("_columns") ?? [];
-    this.pickers = new Map([
-      [
-        "algorithm",
-        algorithmPicker(m.get("_schema") ?? {}, m.get("algorithm"), (v) => this.chooseAlgorithm(v)),
-      ],
-      ["embedding", embeddingPicker(columns, m.get("embedding") ?? [], (v) => this.set("embedding", v))],
-      ["color_by", colorPicker(columns, m.get("color_by"), (v) => this.set("color_by", v))],
-      ["color_scale", this.scalePicker()],
-      ["image_column", imagePicker(columns, m.get("image_column"), (v) => this.set("image_column", v))],
-    ]);
-    const listed = selectionColumnPicker(columns, m.get("selection_column"), (v) =>
-      this.set("selection_column", v),
-    );
-    this.toolbar.replaceChildren(...[...this.pickers.values()].map((p) => p.element));
-    this.pickers.set("selection_column", listed);
-    this.selectionList.setPicker(listed.element);
-    const naming = labelColumnPicker(columns, m.get("label_column"), (v) => this.set("label_column", v));
-    naming.element.hidden = !m.get("labels");
-    this.toolbar.appendChild(naming.element);
-    this.pickers.set("label_column", naming);
+    this.toolbar.build();
     this.showSearchColumns();
-    this.buildParams();
-  }
-
-  private scalePicker(): Picker {
-    const colors = this.model.get("_colors");
-    const scales = colors?.kind === "continuous" ? colors.scales : [];
-    return scalePicker(scales, this.model.get("color_scale") ?? "auto", (v) =>
-      this.set("color_scale", v as Traits["color_scale"]),
-    );
-  }
-
-  private chooseAlgorithm(algorithm: string): void {
-    // The kernel brings back this algorithm's last parameters and sends them here.
-    this.set("algorithm", algorithm);
-  }
-
-  /** Swap one picker in place (the others, and an open list, stay). */
-  private replacePicker(name: string, picker: Picker): void {
-    const old = this.pickers.get(name);
-    if (!old) return;
-    old.element.replaceWith(picker.element);
-    old.dispose();
-    this.pickers.set(name, picker);
-  }
-
-  private buildParams(): void {
-    for (const control of this.params.values()) control.dispose();
-    this.params.clear();
-    const spec = this.model.get("_schema")?.[this.model.get("algorithm")];
-    const values = this.model.get("params") ?? {};
-    for (const param of spec?.params ?? []) {
-      const control = paramControl(param, values[param.name], (value) => {
-        this.set("params", { ...this.model.get("params"), [param.name]: value });
-      });
-      this.params.set(param.name, control);
-    }
-    this.paramsBox.replaceChildren(...[...this.params.values()].map((c) => c.element));
-    this.applyLimits();
-    this.describeParams();
-  }
-
-  private applyLimits(): void {
-    const maxima = this.model.get("_limits")?.max?.[this.model.get("algorithm")] ?? {};
-    for (const [name, control] of this.params) control.limit(maxima[name]);
-  }
-
-  private showParams(): void {
-    const values = this.model.get("params") ?? {};
-    for (const [name, control] of this.params) control.show(values[name]);
-  }
-
-  private describeParams(): void {
-    const status = this.model.get("status") ?? {};
-    const ratios = status.info?.explained_variance_ratio;
-    const labels = Array.isArray(ratios) ? ratios.map((r) => `(${(100 * Number(r)).toFixed(1)}%)`) : null;
-    const sameAlgorithm = status.algorithm === this.model.get("algorithm");
-    for (const control of this.params.values()) control.describe?.(sameAlgorithm ? labels : null);
   }
 
   private showStatus(): void {
     const layout = this.model.get("_layout");
     const drawn = !layout?.coords ? "nothing" : layout.preview ? "preview" : "layout";
     this.statusBar.show(this.model.get("status") ?? {}, drawn);
-    this.describeParams();
+    this.toolbar.describeParams();
   }
 
   private showLayout(layout: Layout, initial: boolean): void {
@@ -341,7 +253,7 @@ export class App {
 
   private showColors(colors: Colors): void {
     this.tooltip.clear();
-    this.replacePicker("color_scale", this.scalePicker());
+    this.toolbar.rebuildScale();
     this.legend.show(colors);
     let encoding: PointColors;
     if (colors?.kind === "categorical") {
@@ -519,8 +431,7 @@ export class App {
     this.actionsBar.showToggle("labels", labels);
     this.actionsBar.showToggle("density", density);
     this.overlays.setToggles(labels, density);
-    const naming = this.pickers.get("label_column");
-    if (naming) naming.element.hidden = !labels;
+    this.toolbar.showLabelPicker(labels);
   }
 
   private actions(): ActionBar {
