@@ -13,7 +13,7 @@ import { Tooltip } from "./panels/tooltip";
 import { caption, composePng, EXPORT_SCALE, pngTheme } from "./plot/export";
 import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
-import { Overlays } from "./plot/overlays";
+import { type DrawnClusters, Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
@@ -139,7 +139,7 @@ export class App {
       this.showStatus(); // (a preview is named in the status)
     });
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
-    this.listen("change:_clusters", () => this.showClusters());
+    this.listen("change:_clusters", () => this.overlays.showClusters(this.drawnClusters()));
     this.listen("change:labels", () => this.showToggles());
     this.listen("change:density", () => this.showToggles());
     this.listen("change:selection", () => this.showSelection());
@@ -246,8 +246,7 @@ export class App {
       this.layoutsDrawn += 1;
       this.root.dataset.layouts = String(this.layoutsDrawn);
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
-      this.overlays.update(points, this.hidden);
-      this.showClusters();
+      this.overlays.drawn(points, this.drawnClusters());
     });
   }
 
@@ -332,7 +331,7 @@ export class App {
     const n = this.codes?.length ?? this.scatter.current?.x.length ?? 0;
     this.hidden = hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null);
     this.scatter.setHidden(this.hidden);
-    this.overlays.update(this.scatter.current, this.hidden);
+    this.overlays.setHidden(this.hidden);
   }
 
   private hover(index: number | null): void {
@@ -419,10 +418,10 @@ export class App {
     download(canvas.toDataURL("image/png"), "embedding.png", false);
   }
 
-  /** Label the drawn layout's clusters (only clusters found for the layout on screen). */
-  private showClusters(): void {
-    const drawn = Number(this.root.dataset.seq ?? -1);
-    this.overlays.showClusters(this.model.get("_clusters"), drawn, this.root.dataset.final === "true");
+  /** The clusters the kernel sent, with the layout on screen (labels only for their own). */
+  private drawnClusters(): DrawnClusters {
+    const seq = Number(this.root.dataset.seq ?? -1);
+    return { state: this.model.get("_clusters"), seq, final: this.root.dataset.final === "true" };
   }
 
   private showToggles(): void {

@@ -95,7 +95,7 @@ class Clustering(traitlets.HasTraits):
             raise RuntimeError(f"no projection to cluster: {getattr(self, 'status', {})}")
         column = self._naming_column(label_column)
         live.frame()  # raises if rows were added that the layout could not place
-        named = self._named.wait_for(self._shown_seq())  # (a job running for it: its result)
+        named = self._named.wait_for(self.final_seq())  # (a job running for it: its result)
         if not (named and min_cluster_size is None and _named_by(named) == column):
             coords, rows = live.result.coords, live.result_rows
             named = cluster_layout(self.table, coords, rows, column, min_cluster_size)
@@ -179,11 +179,6 @@ class Clustering(traitlets.HasTraits):
         kinds = self.table.column_kinds
         column = naming_column(kinds, chosen or self.label_column, self.color_by)
         return column if column is None or column in kinds else None
-
-    def _shown_seq(self) -> int:
-        layout = getattr(self, "_layout", {}) or {}
-        final = layout.get("final") and not layout.get("preview")
-        return int(layout["seq"]) if final else -1
 
     def _clusters_ready(self, seq: int) -> None:
         named = self._named.current

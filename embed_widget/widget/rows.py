@@ -75,12 +75,12 @@ def _ordered(
     if not 0 <= index < len(table):
         raise IndexError(f"row {index} is out of range (the table has {len(table)} rows)")
     row = table.row(index)
-    kinds = table.column_kinds
-    names = sorted(
-        (name for name in row if name != image_column),
-        key=lambda name: (name != first, _KIND_ORDER.get(kinds.get(name, ""), 5)),
-    )
-    return row, names
+    return row, tooltip_order([n for n in row if n != image_column], table.column_kinds, first)
+
+
+def tooltip_order(names: list[str], kinds: dict[str, str], first: str | None) -> list[str]:
+    """``names`` in the tooltip's order: ``first`` (the colour column), then by kind."""
+    return sorted(names, key=lambda name: (name != first, _KIND_ORDER.get(kinds.get(name, ""), 5)))
 
 
 #: The selection list shows at most this many rows; the count says how many there are.

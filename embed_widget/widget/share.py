@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from ipywidgets.widgets.widget import _remove_buffers
 
-from .rows import MAX_TEXT
+from .rows import MAX_TEXT, format_cell, tooltip_order
 from .svg import caption, svg_document
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ SHARED_TRAITS = (
     "labels", "label_column", "density", "status", "_schema", "_limits", "_columns",
     "_layout", "_colors", "_filter", "_clusters",
 )  # fmt: skip
+#: Column kinds hover shows in the page (images and vectors are left out).
+SAVED_KINDS = ("categorical", "text", "numeric")
 #: Hover columns kept (the colour column first, as in the widget's tooltip).
 HOVER_COLUMNS = 8
 #: Text columns are kept for hover and search up to this many rows (their text is most of a file).
@@ -129,9 +131,8 @@ def _hover_columns(table: Table, first: str | None, embedding: set[str]) -> list
     """The columns hover shows, as the page reads them; not the embedding's own numbers (one
     column per dimension would cost 4 bytes a point each)."""
     kinds = table.column_kinds
-    order = {"categorical": 0, "text": 1, "numeric": 2}
-    shown = [n for n in kinds if kinds[n] in order and n not in embedding]
-    names = sorted(shown, key=lambda n: (n != first, order[kinds[n]]))
+    shown = [n for n, k in kinds.items() if k in SAVED_KINDS and n not in embedding]
+    names = tooltip_order(shown, kinds, first)
     columns: list[dict[str, Any]] = []
     text_left = TEXT_BUDGET
     for name in names[:HOVER_COLUMNS]:
@@ -150,17 +151,10 @@ def _hover_columns(table: Table, first: str | None, embedding: set[str]) -> list
             columns.append({"name": name, "kind": kind, "values": values})
         elif len(table) <= TEXT_ROWS and text_left > 0:
             texts = table.get_column(name, convert_to="numpy")
-            values = [_text(v) for v in texts]
+            values = [format_cell(v, TEXT_CHARS) for v in texts]
             text_left -= sum(map(len, values))
             columns.append({"name": name, "kind": kind, "texts": values})
     return columns
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "—"
-    text = str(value)
-    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
 
 
 def _plain(value: object) -> bool:

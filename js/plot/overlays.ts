@@ -9,6 +9,13 @@ import type { Points2D } from "./layout";
 import { Rings } from "./rings";
 import type { Scatter } from "./scatter";
 
+/** The clusters the kernel sent, and which layout is drawn (its number, whether final). */
+export interface DrawnClusters {
+  state: Partial<ClusterState> | undefined;
+  seq: number;
+  final: boolean;
+}
+
 export class Overlays {
   readonly rings: Rings;
   private readonly labels: ClusterLabels;
@@ -31,18 +38,24 @@ export class Overlays {
     this.density.place();
   }
 
-  /** The points drawn, or the rows hidden, changed. */
-  update(points: Points2D | null, hidden: Uint8Array | null): void {
+  /** A layout was drawn: its points, and its clusters (see `showClusters`). */
+  drawn(points: Points2D, clusters: DrawnClusters): void {
     this.points = points;
-    this.hidden = hidden;
     this.rings.place();
-    this.labels.anchor(points, hidden);
-    this.density.update(points, hidden);
+    this.showClusters(clusters); // (anchors the labels on the new points)
+    this.density.update(points, this.hidden);
   }
 
-  /** Label the clusters of layout `drawnSeq` (only if `state` was found for it). */
-  showClusters(state: Partial<ClusterState> | undefined, drawnSeq: number, final: boolean): void {
-    const current = state?.codes && state.seq === drawnSeq && final;
+  /** The rows hidden (filter, legend, subset) changed. */
+  setHidden(hidden: Uint8Array | null): void {
+    this.hidden = hidden;
+    this.labels.anchor(this.points, hidden);
+    this.density.update(this.points, hidden);
+  }
+
+  /** Label the clusters of the layout drawn (only if they were found for it). */
+  showClusters({ state, seq, final }: DrawnClusters): void {
+    const current = state?.codes && state.seq === seq && final;
     this.labels.show(
       current ? { codes: toUint16(state.codes), names: state.names ?? [], sizes: state.sizes ?? [] } : null,
     );
