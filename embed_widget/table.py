@@ -189,3 +189,6 @@ class Table(data.Table):
         if isinstance(bundle, tuple) and bundle and isinstance(bundle[0], dict):
             bundle[0]["text/plain"] = repr(self)  # where widgets don't render: the table's summary
         return bundle
+
+    def _ipython_display_(self) -> None:
+        self.view.display_with_picture(self._repr_mimebundle_())

@@ -15,6 +15,7 @@ import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { type DrawnClusters, Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
+import { PICTURE_SCALE, type Picture, PictureSender } from "./plot/picture";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
@@ -65,6 +66,11 @@ export class App {
   private unanswered: ReturnType<typeof setTimeout> | undefined;
   private cleanups: (() => void)[] = [];
   private readonly wheel: WheelGate;
+  private readonly pictures = new PictureSender(
+    this.root,
+    () => this.picture(),
+    (seq, png) => this.send({ type: "picture", seq }, [png]),
+  );
 
   constructor(private readonly model: Model) {
     this.toolbar = new Toolbar(
@@ -99,7 +105,10 @@ export class App {
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
-      onView: () => this.overlays.place(),
+      onView: () => {
+        this.overlays.place();
+        this.pictures.schedule();
+      },
     });
     const accent = () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4";
     this.overlays = new Overlays(this.plotBox, this.scatter, accent);
@@ -191,6 +200,7 @@ export class App {
       // the widget was closed from Python: its comm is gone, and so is the work to free
     }
     for (const cleanup of this.cleanups) cleanup();
+    this.pictures.dispose();
     this.toolbar.dispose();
     this.tooltip.clear();
     this.explore.dispose();
@@ -211,8 +221,8 @@ export class App {
     this.model.save_changes();
   }
 
-  private send(message: ToKernel): void {
-    this.model.send(message);
+  private send(message: ToKernel, buffers?: ArrayBuffer[]): void {
+    this.model.send(message, undefined, buffers);
   }
 
   private buildPickers(): void {
@@ -247,6 +257,8 @@ export class App {
       this.root.dataset.layouts = String(this.layoutsDrawn);
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
       this.overlays.drawn(points, this.drawnClusters());
+      this.pictures.claim();
+      this.pictures.schedule();
     });
   }
 
@@ -332,6 +344,7 @@ export class App {
     this.hidden = hiddenUnion(n, byLegend, filtered ? toUint8(filtered) : null);
     this.scatter.setHidden(this.hidden);
     this.overlays.setHidden(this.hidden);
+    this.pictures.schedule();
   }
 
   private hover(index: number | null): void {
@@ -372,6 +385,7 @@ export class App {
     if (isLiveReply(message)) {
       clearTimeout(this.unanswered);
       this.savedPicture(false);
+      this.pictures.connect();
     } else if (isRowReply(message)) this.tooltip.receive(message, buffers);
     else if (isDetailsReply(message)) this.details.receive(message, buffers);
     else if (isRowsReply(message)) this.selectionList.receive(message, buffers);
@@ -411,11 +425,24 @@ export class App {
   }
 
   private async savePng(): Promise<void> {
-    const points = this.scatter.current?.x.length ?? 0;
-    const text = caption(this.model.get("status") ?? {}, points);
-    const plot = await this.scatter.exportImage(EXPORT_SCALE);
-    const canvas = composePng(plot, this.model.get("_colors"), text, pngTheme(this.root));
+    const canvas = await this.figure(EXPORT_SCALE, "");
     download(canvas.toDataURL("image/png"), "embedding.png", false);
+  }
+
+  /** The PNG export's figure (plot, legend, caption) at `scale`, the caption ending in `note`. */
+  private async figure(scale: number, note: string): Promise<HTMLCanvasElement> {
+    const points = this.scatter.current?.x.length ?? 0;
+    const text = caption(this.model.get("status") ?? {}, points) + note;
+    const plot = await this.scatter.exportImage(scale);
+    return composePng(plot, this.model.get("_colors"), text, pngTheme(this.root), scale);
+  }
+
+  /** The saved picture of the final layout on screen (see plot/picture.ts). */
+  private async picture(): Promise<Picture | null> {
+    const seq = Number(this.root.dataset.seq ?? -1);
+    const canvas = await this.figure(PICTURE_SCALE, " · saved picture: run the cell to explore");
+    const png = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/png"));
+    return png && this.root.dataset.seq === String(seq) ? { seq, png } : null;
   }
 
   /** The clusters the kernel sent, with the layout on screen (labels only for their own). */

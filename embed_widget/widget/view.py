@@ -25,6 +25,7 @@ from .clusters import CLUSTER_COLUMN, Clustering, with_derived
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .explore import Exploring
 from .outputs import Outputs
+from .picture import SavedPicture
 from .protocol import Colors, Layout, LiveReply
 from .quality import QUALITY_COLUMN, LayoutQuality
 from .replies import reply, rows_reply
@@ -48,7 +49,7 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 
 
-class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
+class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -144,6 +145,7 @@ class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
         self.status = dict(st.idle())
         self._sync_table()
         self.on_msg(self._on_message)
+        self.on_msg(self._picture_message)
 
     # --- Python API ---------------------------------------------------------------------------
 
@@ -269,9 +271,8 @@ class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
         self._update_colors()
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
-        # Settings from the widget's own controls are checked when the request is made and any
-        # error shows in the widget (an exception here would only reach the kernel's log);
-        # settings from Python code are checked by the validators below, and raise.
+        # The widget's own settings are checked when requested, errors shown in the widget (one
+        # raised here would only reach the kernel's log); Python's raise in the validators below.
         self._from_frontend = True
         try:
             super().set_state(sync_data)
@@ -311,9 +312,8 @@ class EmbeddingView(Exploring, Clustering, Sharing, anywidget.AnyWidget):
     def _on_algorithm(self, change: dict[str, Any]) -> None:
         if self._live is None:
             return  # (while constructing: EmbeddingView(t, algorithm=..., params=...) keeps both)
-        # Params set together with the algorithm (hold_trait_notifications, or one message from
-        # the controls) are the new algorithm's: validated but not yet observed, or observed
-        # under it already. Else the parameters last used with the algorithm come back.
+        # Params set with the algorithm (hold_trait_notifications, or one message from the
+        # controls) are the new algorithm's; else those last used with the algorithm come back.
         together = self._choices.params_came_with(change["new"])
         params = self._live.set_algorithm(change["new"], self.params if together else None)
         if params != self.params:

@@ -44,14 +44,15 @@ const KEY_PARAMS = [
   "random_state",
 ];
 
-/** The figure: `plot` (already at EXPORT_SCALE) with legend and caption, as a canvas. */
+/** The figure: `plot` (drawn at `scale`) with legend and caption, as a canvas. */
 export function composePng(
   plot: ImageData,
   colors: Colors,
   text: string,
   theme: PngTheme,
+  scale: number = EXPORT_SCALE,
 ): HTMLCanvasElement {
-  const s = EXPORT_SCALE;
+  const s = scale;
   const legend = legendSize(colors, s);
   const canvas = document.createElement("canvas");
   canvas.width = plot.width + legend.width;

@@ -102,7 +102,21 @@ export function isFileReply(message: unknown): message is FileReply {
   return (message as { type?: unknown } | null)?.type === "file";
 }
 
-export type ToKernel = RowRequest | CsvRequest | FileRequest | RowsRequest | OutputEvent | DetailsRequest;
+/** Frontend → kernel: the saved picture of final layout `seq` (a PNG in buffers[0]), kept by the
+ * kernel in the output displayed after the widget's (embed_widget/widget/picture.py). */
+export interface PictureMessage {
+  type: "picture";
+  seq: number;
+}
+
+export type ToKernel =
+  | RowRequest
+  | CsvRequest
+  | FileRequest
+  | RowsRequest
+  | OutputEvent
+  | DetailsRequest
+  | PictureMessage;
 
 export function isDetailsReply(message: unknown): message is DetailsReply {
   return (

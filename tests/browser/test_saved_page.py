@@ -7,14 +7,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from ew_cases import to_screen
 from ew_notebook import OpenNotebookFn
-from ew_page import count_non_background, hover, wait_for
+from ew_page import count_non_background, hover, screenshot_pixels, wait_for
 from ew_widget import CANVAS, LEGEND_ITEM, EmbedView
-from playwright.sync_api import BrowserContext
+from nbformat.sign import NotebookNotary
+from playwright.sync_api import BrowserContext, Page
 from sklearn.datasets import make_blobs
 from test_interactions import wait_tooltip
 from test_map_labels import GROUPS
@@ -149,6 +151,50 @@ def test_a_saved_notebook_shows_the_last_picture_without_running(
     wait_for(notice.is_visible, 15, message="the saved-picture notice")
     assert "run the cell" in notice.inner_text()
     assert again.at(".ew-density-layer").first.is_visible()  # saved with density on
+    assert picture_width(reopened.page, PICTURE) > 300  # the saved picture is there, and
+    assert not reopened.page.locator(PICTURE).is_visible()  # hidden beside the view
+
+
+PICTURE = ".jp-OutputArea-child.ew-picture-owner + .jp-OutputArea-child img"
+SAVED_PICTURE = ".jp-OutputArea-child:has(.jp-RenderedImage) img"
+
+
+def picture_width(page: Page, selector: str) -> int:
+    return int(page.evaluate(f"document.querySelector({selector!r})?.naturalWidth ?? 0"))
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "untrusted"])
+def test_a_notebook_saved_without_widget_state_shows_the_saved_picture(
+    open_notebook: OpenNotebookFn, trusted: bool
+) -> None:
+    nb = open_notebook([GROUPS])
+    view = EmbedView(nb.page)
+    view.wait_painted(min_pixels=1000)
+    wait_for(lambda: picture_width(nb.page, PICTURE) > 300, 30, message="the picture drawn")
+    assert not nb.page.locator(PICTURE).is_visible()  # beside the live view: hidden
+    nb.page.locator(".jp-Notebook").first.click()
+    nb.page.keyboard.press("Control+s")
+    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved")
+
+    notebook = nbformat.read(nb.path, as_version=4)
+    del notebook.metadata["widgets"]  # as saved with "save widget state" off, the default
+    outputs = notebook.cells[0].outputs
+    assert [sorted(o.data) for o in outputs][-1] == ["image/png", "text/plain"]
+    if trusted:  # the user's own notebook; else a colleague's copy, where no widget renders
+        NotebookNotary(data_dir=str(nb.server.base / "data")).sign(notebook)
+    copy = nb.path.with_name(f"no_state_{trusted}.ipynb")
+    nbformat.write(notebook, copy)
+
+    reopened = open_notebook([], copy_of=copy, run=False)
+    page = reopened.page
+    wait_for(lambda: picture_width(page, SAVED_PICTURE) > 300, 20, message="the saved picture")
+    picture = page.locator(SAVED_PICTURE).first
+    assert picture.is_visible()
+    assert count_non_background(screenshot_pixels(page, picture)) > 1000  # points and legend
+    assert page.locator(".embed-widget").count() == 0  # no view: only the picture shows
+    widget_text = page.locator(".jp-OutputArea-child").first.inner_text()
+    # trusted: the widget manager's "Loading widget..." or "model not found"; else the summary
+    assert ("widget" in widget_text) == trusted, widget_text
 
 
 def test_the_html_button_saves_the_picture_and_the_page_opens_offline(
