@@ -9,7 +9,7 @@ import type { Model } from "./protocol/model";
 /** Show the saved picture in `root`; returns the cleanup. */
 export function show(packed: Packed, root: HTMLElement): () => void {
   const snapshot = unpack(packed);
-  const model = new OfflineModel(snapshot.state, snapshot.rows) as unknown as Model;
+  const model = new OfflineModel(snapshot.state, snapshot.rows, snapshot.images) as unknown as Model;
   const app = new App(model);
   app.root.classList.add("ew-saved"); // what needs the kernel is hidden (styles.css)
   root.append(about(snapshot.about), app.root);

@@ -105,6 +105,46 @@ def test_a_page_costs_at_most_12_bytes_a_point_beside_the_bundle() -> None:
     assert (len(page.encode()) - fixed) / n <= 12
 
 
+def test_the_page_holds_thumbnails_small_and_spread_within_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    import PIL.Image
+
+    from embed_widget import Image
+    from embed_widget.widget import share
+
+    rng = np.random.default_rng(2)
+    digits = [Image(rng.integers(0, 255, (8, 8), dtype=np.uint8)) for _ in range(150)]
+    photos = [Image(rng.integers(0, 255, (200, 300, 3), dtype=np.uint8)) for _ in range(150)]
+    assert all(len(d.png) <= share.SMALL_PNG < len(p.png) for d, p in zip(digits, photos))
+    frame = pd.DataFrame({"emb": list(rng.normal(size=(300, 8)).astype("f4"))})
+    frame["picture"] = [c for pair in zip(digits, photos, strict=True) for c in pair]
+    view = shown_view(frame, algorithm="pca")
+    assert view.image_column == "picture"
+    images = share.snapshot(view)["images"]
+    rows = np.frombuffer(images["rows"], dtype=np.uint32)
+    offsets = np.frombuffer(images["offsets"], dtype=np.uint32)
+    assert rows.tolist() == list(range(300)) and offsets[-1] == len(images["data"])
+    for row in (0, 1, 299):
+        data = images["data"][offsets[row] : offsets[row + 1]]
+        if row % 2 == 0:  # a digit: its own PNG, kept as it is
+            assert data == digits[row // 2].png
+        else:  # a photo: made smaller
+            thumb = PIL.Image.open(io.BytesIO(data))
+            assert thumb.format == "WEBP" and max(thumb.size) == share.THUMB_SIDE
+
+    monkeypatch.setattr(share, "THUMB_BUDGET", 40_000)
+    snap = share.snapshot(view)
+    images = snap["images"]
+    rows = np.frombuffer(images["rows"], dtype=np.uint32)
+    assert 0 < len(rows) < 300 and len(images["data"]) <= 40_000
+    assert rows.max() > 200 and rows.min() < 100  # a sample over the table, not its first rows
+    assert snap["about"]["thumbnails"] == f"{len(rows):,} of 300 rows"
+    view.close()
+
+
 # -- SVG -----------------------------------------------------------------------------------------
 
 

@@ -3,8 +3,8 @@ hover text, with the frontend bundle inlined. No server, no network: it opens fr
 
 What it holds (``snapshot``): the view's synced state as the widget would have it (the layout's
 coordinates quantized to 16 bits an axis: 4 bytes a point, finer than any screen), the hover
-columns (categories as codes, numbers as float32, texts as strings up to ``TEXT_ROWS`` rows) and
-where the picture comes from (algorithm, parameters, embedding, library versions, date). Binary
+columns (categories as codes, numbers as float32, texts as strings up to ``TEXT_ROWS`` rows), the
+image column's thumbnails (small ones, up to ``THUMB_BUDGET`` bytes) and where the picture comes from (algorithm, parameters, embedding, library versions, date). Binary
 parts travel as base64 beside the JSON; strings from the data stay JSON strings, read as text.
 """
 
@@ -13,14 +13,17 @@ from __future__ import annotations
 import base64
 import datetime
 import html
+import io
 import json
 import pathlib
 import re
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import PIL.Image
 from ipywidgets.widgets.widget import _remove_buffers
 
+from ..data import Image
 from .rows import MAX_TEXT, format_cell, tooltip_order
 from .svg import caption, svg_document
 
@@ -46,6 +49,12 @@ TEXT_ROWS = 200_000
 #: are saved (a page of ~20 MB at most of text).
 TEXT_CHARS = MAX_TEXT
 TEXT_BUDGET = 20_000_000
+#: The image column's thumbnails: a PNG up to this size is kept as it is (a digit's), a larger one
+#: is made at most THUMB_SIDE pixels a side, as WebP. Past THUMB_BUDGET bytes in all, the other
+#: rows (a seeded sample spread over the table has its images) hover without one.
+SMALL_PNG = 4096
+THUMB_SIDE = 96
+THUMB_BUDGET = 10_000_000
 
 
 def to_html(view: EmbeddingView, title: str | None = None, wait: bool = True) -> str:
@@ -87,7 +96,42 @@ def snapshot(view: EmbeddingView, wait: bool = True) -> dict[str, Any]:
     about = {k: v for k, v in frame.attrs.items() if _plain(v)}
     about["date"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     about["rows"] = len(frame)
-    return {"state": state, "rows": rows, "about": about}
+    images = _thumbnails(view.table, view.image_column)
+    if images is not None:
+        about["thumbnails"] = f"{images['count']:,} of {len(view.table):,} rows"
+    return {"state": state, "rows": rows, "about": about, "images": images}
+
+
+def _thumbnails(table: Table, column: str | None) -> dict[str, Any] | None:
+    """The image column's thumbnails, concatenated: ``rows`` (uint32, ascending) has
+    ``data[offsets[i]:offsets[i + 1]]``."""
+    if column is None or table.column_kinds.get(column) != "image":
+        return None
+    cells = table.get_column(column)
+    kept: dict[int, bytes] = {}
+    used = 0
+    for index in np.random.default_rng(0).permutation(len(cells)).tolist():
+        if isinstance(cells[index], Image):
+            small = _small(cells[index])
+            used += len(small)
+            if used > THUMB_BUDGET:
+                break
+            kept[index] = small
+    rows = sorted(kept)
+    offsets = np.cumsum([0, *(len(kept[i]) for i in rows)], dtype=np.int64).astype(np.uint32)
+    data = b"".join(kept[i] for i in rows)
+    indices = np.asarray(rows, dtype=np.uint32).tobytes()
+    return {"rows": indices, "offsets": offsets.tobytes(), "data": data, "count": len(rows)}
+
+
+def _small(image: Image) -> bytes:
+    if len(image.png) <= SMALL_PNG:
+        return image.png
+    picture = PIL.Image.open(io.BytesIO(image.png))
+    picture.thumbnail((THUMB_SIDE, THUMB_SIDE), PIL.Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, format="WEBP", quality=80)
+    return out.getvalue()
 
 
 def every_row(view: EmbeddingView, frame: Any) -> np.ndarray:

@@ -3,7 +3,7 @@
 // selection's list) from the rows saved with it, and runs the search itself. Anything that needs
 // the kernel (another algorithm, a filter, neighbours) says so.
 import type { Traits } from "../protocol/model";
-import { HoverRows, type SavedColumn } from "./rows";
+import { HoverRows, type SavedColumn, type SavedImages, Thumbnails } from "./rows";
 
 type Handler = (...args: unknown[]) => void;
 
@@ -17,6 +17,7 @@ export interface Snapshot {
   state: Record<string, unknown>;
   rows: SavedColumn[];
   about: Record<string, unknown>;
+  images?: SavedImages | null;
 }
 
 export const NEEDS_KERNEL = "needs the kernel: this is a saved page (run the notebook to change it)";
@@ -60,12 +61,15 @@ function dequantized(layout: Record<string, unknown>): Record<string, unknown> {
 export class OfflineModel {
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly rows: HoverRows;
+  private readonly images: Thumbnails;
 
   constructor(
     private readonly state: Record<string, unknown>,
     rows: SavedColumn[],
+    images: SavedImages | null = null,
   ) {
     this.rows = new HoverRows(rows);
+    this.images = new Thumbnails(images);
     if (state.search) this.search(); // saved with a search typed: its matches stand out again
   }
 
@@ -77,7 +81,7 @@ export class OfflineModel {
     this.state[name] = value;
     this.emit(`change:${name}`);
     if (name === "search" || name === "search_column") this.search();
-    if (name === "selection" || name === "selection_column") this.reply(this.selectionList());
+    if (name === "selection" || name === "selection_column") this.send({ type: "rows" });
     if (name === "filter")
       this.update("_filter", { ...(this.state._filter as object), error: `the filter ${NEEDS_KERNEL}` });
   }
@@ -96,11 +100,22 @@ export class OfflineModel {
   /** A message to the kernel: answered here, as the kernel would, when the saved rows can. */
   send(message: Record<string, unknown>): void {
     const reply = this.answer(message);
-    if (reply) this.reply(reply);
+    if (reply) this.reply(reply, this.imagesOf(reply));
   }
 
-  private reply(content: Record<string, unknown>): void {
-    queueMicrotask(() => this.emit("msg:custom", content, []));
+  private reply(content: Record<string, unknown>, buffers: DataView[] = []): void {
+    queueMicrotask(() => this.emit("msg:custom", content, buffers));
+  }
+
+  /** The saved thumbnails a reply names (its `image`, or its rows' `image`s, in order). */
+  private imagesOf(reply: Record<string, unknown>): DataView[] {
+    if (!["row", "details", "rows"].includes(String(reply.type))) return [];
+    const rows = (reply.rows ?? [reply]) as { index?: number; image?: boolean }[];
+    return rows.flatMap((row) => {
+      const image = row.index === undefined ? null : this.images.of(row.index);
+      row.image = image !== null;
+      return image ? [image] : [];
+    });
   }
 
   private answer(message: Record<string, unknown>): Record<string, unknown> | null {
@@ -137,7 +152,7 @@ export class OfflineModel {
       label: label ? this.rows.cell(label, index) : `row ${index}`,
       image: false,
     }));
-    return { type: "rows", total: selected.length, rows };
+    return { type: "rows", total: selected.length, rows }; // (their images: imagesOf)
   }
 
   private search(): void {

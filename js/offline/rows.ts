@@ -109,3 +109,43 @@ export function formatNumber(value: number): string {
 function trimZeros(text: string): string {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
+
+/** The image column's thumbnails saved with the page (share.py `_thumbnails`): row `rows[i]` has
+ * the image `data[offsets[i]:offsets[i + 1]]` (PNG or WebP). */
+export interface SavedImages {
+  rows: DataView;
+  offsets: DataView;
+  data: DataView;
+  count: number;
+}
+
+export class Thumbnails {
+  private readonly rows: Uint32Array;
+  private readonly offsets: Uint32Array;
+
+  constructor(private readonly saved: SavedImages | null | undefined) {
+    this.rows = saved ? uint32s(saved.rows) : new Uint32Array();
+    this.offsets = saved ? uint32s(saved.offsets) : new Uint32Array();
+  }
+
+  /** Row `index`'s image, or null when none was saved for it. */
+  of(index: number): DataView | null {
+    let low = 0;
+    let high = this.rows.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.rows[middle] === index) {
+        const data = this.saved?.data as DataView;
+        const start = this.offsets[middle];
+        return new DataView(data.buffer, data.byteOffset + start, this.offsets[middle + 1] - start);
+      }
+      if (this.rows[middle] < index) low = middle + 1;
+      else high = middle - 1;
+    }
+    return null;
+  }
+}
+
+function uint32s(view: DataView): Uint32Array {
+  return new Uint32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+}

@@ -81,10 +81,41 @@ describe("the offline model", () => {
           ["text", "<b>path</b> join"],
           ["n", "—"],
         ],
+        image: false,
       },
       { type: "live" },
     ]);
     model.set("filter", "n > 1");
     expect(model.get("_filter")).toMatchObject({ error: expect.stringContaining("needs the kernel") });
+  });
+
+  it("answers with the saved thumbnails: a row's, and the selection's in order", async () => {
+    const data = Uint8Array.of(1, 2, 3, 9, 8);
+    const images = {
+      rows: view(Uint32Array.of(0, 2)),
+      offsets: view(Uint32Array.of(0, 3, 5)),
+      data: view(data),
+      count: 2,
+    };
+    const model = new OfflineModel({ color_by: "topic" }, columns, images);
+    const replies: [Record<string, unknown>, DataView[]][] = [];
+    model.on("msg:custom", (content, buffers) =>
+      replies.push([content as Record<string, unknown>, buffers as DataView[]]),
+    );
+    const bytes = (v: DataView) => Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    model.send({ type: "row", index: 2 });
+    model.send({ type: "row", index: 1 });
+    model.set("selection", view(Uint32Array.of(0, 1, 2)));
+    await Promise.resolve();
+    expect(replies[0][0]).toMatchObject({ type: "row", index: 2, image: true });
+    expect(replies[0][1].map(bytes)).toEqual([[9, 8]]);
+    expect(replies[1][0]).toMatchObject({ type: "row", index: 1, image: false });
+    expect(replies[1][1]).toEqual([]);
+    const list = replies[2][0].rows as { index: number; image: boolean }[];
+    expect(list.map((row) => row.image)).toEqual([true, false, true]);
+    expect(replies[2][1].map(bytes)).toEqual([
+      [1, 2, 3],
+      [9, 8],
+    ]);
   });
 });

@@ -21,7 +21,7 @@ from sklearn.datasets import make_blobs
 from test_interactions import wait_tooltip
 from test_map_labels import GROUPS
 
-from embed_widget import Table
+from embed_widget import Image, Table
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
@@ -34,6 +34,8 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]
     frame["group"] = [PAYLOAD if k == 0 else f"group {k}" for k in groups]
     frame["text"] = [f"</script><b>row {i}</b>" for i in range(1200)]
     frame["score"] = np.arange(1200) * 1234.5678
+    grey = np.random.default_rng(3).integers(0, 255, (1200, 8, 8), dtype=np.uint8)
+    frame["digit"] = [Image(g) for g in grey]  # the hover's thumbnails are saved too
     table = Table(dataframe=frame)
     view = table.view
     view.algorithm = "pca"
@@ -104,6 +106,8 @@ def test_the_saved_page_paints_hovers_and_searches_offline(
     assert shown["text"] == f"</script><b>row {row}</b>"
     assert "d0" not in shown  # the embedding's own columns are not saved
     assert shown["score"] == f"{projection['score'].iloc[row]:.4g}"  # as the kernel writes it
+    thumbnail = view.at(".ew-tooltip img.ew-tooltip-image").first
+    wait_for(lambda: thumbnail.evaluate("i => i.complete && i.naturalWidth") == 128, 10)
 
     box = view.at(".ew-search").first
     box.fill("group 3")
@@ -121,7 +125,7 @@ def test_the_saved_page_paints_hovers_and_searches_offline(
     view.wait_pixels_change(before, min_changed=200)
     assert count_non_background(view.pixels()) < count_non_background(before)
 
-    assert page.locator("img").count() == 0  # no element made of the data's HTML
+    assert page.locator("img:not(.ew-tooltip-image)").count() == 0  # none made of the data's HTML
     assert page.locator("b").count() == 0
     assert offline.dialogs == [] and offline.requests == []
 
