@@ -4,8 +4,9 @@ hover text, with the frontend bundle inlined. No server, no network: it opens fr
 What it holds (``snapshot``): the view's synced state as the widget would have it (the layout's
 coordinates quantized to 16 bits an axis: 4 bytes a point, finer than any screen), the hover
 columns (categories as codes, numbers as float32, texts as strings up to ``TEXT_ROWS`` rows), the
-image column's thumbnails (small ones, up to ``THUMB_BUDGET`` bytes) and where the picture comes from (algorithm, parameters, embedding, library versions, date). Binary
-parts travel as base64 beside the JSON; strings from the data stay JSON strings, read as text.
+image column's thumbnails (small ones, up to ``THUMB_BUDGET`` bytes) and where the picture comes
+from (algorithm, parameters, embedding, library versions, date). Binary parts travel as base64
+beside the JSON; strings from the data stay JSON strings, read as text.
 """
 
 from __future__ import annotations
