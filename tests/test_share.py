@@ -118,7 +118,8 @@ def test_the_page_holds_thumbnails_small_and_spread_within_its_budget(
     rng = np.random.default_rng(2)
     digits = [Image(rng.integers(0, 255, (8, 8), dtype=np.uint8)) for _ in range(150)]
     photos = [Image(rng.integers(0, 255, (200, 300, 3), dtype=np.uint8)) for _ in range(150)]
-    assert all(len(d.png) <= share.SMALL_PNG < len(p.png) for d, p in zip(digits, photos, strict=True))
+    pairs = zip(digits, photos, strict=True)
+    assert all(len(d.png) <= share.SMALL_PNG < len(p.png) for d, p in pairs)
     frame = pd.DataFrame({"emb": list(rng.normal(size=(300, 8)).astype("f4"))})
     frame["picture"] = [c for pair in zip(digits, photos, strict=True) for c in pair]
     view = shown_view(frame, algorithm="pca")
