@@ -337,3 +337,27 @@ def test_drop_invalid_constructor_and_add_data() -> None:
     assert len(t) == 2
     t.add_data(6.0, 7.0)
     assert len(t) == 3
+
+
+def test_rows_added_while_another_thread_reads_the_table_are_all_kept() -> None:
+    """A view's timer or background job reads the table while a loop adds rows: no row lost."""
+    import threading
+
+    table = Table(columns=["emb", "n"])
+    table.add_data([0.0, 0.0], 0)
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            matrix = table.embedding_matrix(["emb"], min_rows=1)
+            assert len(matrix) <= len(table)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for i in range(1, 3000):
+        table.add_data([float(i), 1.0], i)
+    done.set()
+    reader.join()
+    assert len(table) == 3000
+    assert table.embedding_matrix(["emb"])[:, 0].tolist() == list(range(3000))
+    assert table.get_column("n", convert_to="numpy").tolist() == list(range(3000))

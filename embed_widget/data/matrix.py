@@ -96,3 +96,12 @@ def default_embedding(types: Mapping[str, CellType]) -> list[str]:
 def finite_cell(cell: object) -> bool:
     """Whether an embedding cell is present and all finite."""
     return cell is not None and bool(np.isfinite(np.asarray(cell, dtype=np.float64)).all())
+
+
+def finite_rows(n: int, cols: list[Column]) -> Array:
+    """Boolean mask of the rows whose values in ``cols`` (flushed) are all finite."""
+    ok = np.ones(n, dtype=bool)
+    for col in cols:
+        vals = col.values if col.values.dtype.kind == "f" else col.values.astype(np.float64)
+        ok &= np.isfinite(vals).all(axis=1) if vals.ndim == 2 else np.isfinite(vals)
+    return ok

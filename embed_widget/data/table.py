@@ -3,6 +3,7 @@ Data only: it announces changes to its subscribers; ``embed_widget.Table`` adds 
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import categories
+from . import categories, ingest, matrix
 from .columns import (
     Array,
     Column,
@@ -23,22 +24,7 @@ from .columns import (
     from_cells,
     n_distinct,
 )
-from .ingest import (
-    column_from_values,
-    column_names,
-    columns_from_frame,
-    columns_from_rows,
-    frame_kind,
-)
 from .keywords import unknown_keywords
-from .matrix import (
-    bad_rows,
-    default_embedding,
-    fill,
-    finite_cell,
-    invalid_message,
-    not_numeric,
-)
 
 #: The default colour column is the first categorical column with at most this many categories.
 MAX_COLOR_CATEGORIES = 50
@@ -81,22 +67,24 @@ class Table:
     ) -> None:
         if unknown:
             raise TypeError(unknown_keywords("Table", unknown, _ACCEPTED))
-        if columns is not None and frame_kind(columns) is not None:
+        if columns is not None and ingest.frame_kind(columns) is not None:
             columns, dataframe = None, _only(dataframe, columns)
-        if data is not None and frame_kind(data) is not None:
+        if data is not None and ingest.frame_kind(data) is not None:
             data, dataframe = None, _only(dataframe, data)
         self._drop = bool(drop_invalid)
         self._version = 0
+        self._rows_rewritten = 0  # the version at which rows were last dropped
+        self._lock = threading.RLock()  # rows are added in one thread, read in others
         self._subscribers: list[Callable[[], None]] = []
         self._kinds: tuple[int, dict[str, Kind]] | None = None
         if dataframe is not None:
             if columns is not None or data is not None:
                 raise TypeError("Table: pass either dataframe or columns/data, not both")
-            cols, n = columns_from_frame(dataframe)
+            cols, n = ingest.columns_from_frame(dataframe)
         elif data is not None:
-            cols, n = columns_from_rows(columns, data)
+            cols, n = ingest.columns_from_rows(columns, data)
         else:
-            names = column_names(columns if columns is not None else [])
+            names = ingest.column_names(columns if columns is not None else [])
             cols, n = [empty_column(name) for name in names], 0
         self._cols: dict[str, Column] = {}
         for col in cols:
@@ -120,6 +108,11 @@ class Table:
     def version(self) -> int:
         """Increments on every change of the data: caches key on it."""
         return self._version
+
+    def rows_kept_since(self, version: int) -> bool:
+        """Whether every row the table had at ``version`` is still there, in place: since then,
+        rows were only appended and columns added (no row dropped)."""
+        return version >= self._rows_rewritten
 
     def __repr__(self) -> str:
         kinds = ", ".join(f"{n}: {k}" for n, k in list(self.column_kinds.items())[:8])
@@ -150,7 +143,7 @@ class Table:
         if self._drop:
             types = {n: t for n, (_, t, _) in zip(self._cols, checked, strict=True)}
             cells = {n: c for n, (c, _, _) in zip(self._cols, checked, strict=True)}
-            bad = [n for n in default_embedding(types) if not finite_cell(cells[n])]
+            bad = [n for n in matrix.default_embedding(types) if not matrix.finite_cell(cells[n])]
             if bad:
                 warnings.warn(
                     f"add_data: row not added (drop_invalid=True): NaN, inf or missing value "
@@ -158,15 +151,16 @@ class Table:
                     stacklevel=2,
                 )
                 return
-        for col, (cell, ctype, dim) in zip(self._cols.values(), checked, strict=True):
-            col.pending.append(cell)
-            col.type, col.dim = ctype, dim
-        self._n += 1
+        with self._lock:  # (a background reader flushing now would lose the row)
+            for col, (cell, ctype, dim) in zip(self._cols.values(), checked, strict=True):
+                col.pending.append(cell)
+                col.type, col.dim = ctype, dim
+            self._n += 1
         self._changed()
 
     def add_col(self, name: str, data: Any) -> None:
         """Add a column ``name`` with one value per row (list, 1-D array, Series or N x D array)."""
-        self._add_columns([column_from_values(name, data)], "add_col")
+        self._add_columns([ingest.column_from_values(name, data)], "add_col")
 
     add_column = add_col  # W&B's name
 
@@ -211,15 +205,17 @@ class Table:
     # --- reading ----------------------------------------------------------------------------------
 
     def _flushed(self) -> dict[str, Column]:
-        for col in self._cols.values():
-            col.flush()
+        with self._lock:
+            for col in self._cols.values():
+                col.flush()
         return self._cols
 
     def _column(self, name: str) -> Column:
         if name not in self._cols:
             raise KeyError(f"no column {name!r}; columns are {self.columns}")
         col = self._cols[name]
-        col.flush()
+        with self._lock:
+            col.flush()
         return col
 
     def get_column(self, name: str, convert_to: str | None = None) -> Any:
@@ -269,7 +265,7 @@ class Table:
     def default_embedding_columns(self) -> list[str]:
         """What :meth:`embedding_matrix` uses by default: the embedding (vector) column if there is
         one (the first if several), otherwise every numeric column."""
-        return default_embedding({n: c.type for n, c in self._cols.items()})
+        return matrix.default_embedding({n: c.type for n, c in self._cols.items()})
 
     @property
     def default_color_column(self) -> str | None:
@@ -318,17 +314,18 @@ class Table:
         cols = [self._column(n) for n in names]
         for col in cols:
             if col.type not in ("number", "vector"):
-                raise TypeError(not_numeric(col, kinds[col.name]))
+                raise TypeError(matrix.not_numeric(col, kinds[col.name]))
         if self._n < min_rows:
             raise ValueError(
                 f"the table has {self._n} rows; the embedding needs at least {min_rows} "
                 "(a projection needs 2)"
             )
         widths = [c.dim if c.type == "vector" and c.dim else 1 for c in cols]
-        out = fill(self._n, cols, widths)
-        bad = bad_rows(out)
+        with self._lock:  # the rows counted are the rows flushed (add_data may run meanwhile)
+            out = matrix.fill(self._n, [self._column(n) for n in names], widths)
+        bad = matrix.bad_rows(out)
         if len(bad):
-            raise ValueError(invalid_message(out, bad, cols, widths, self._drop))
+            raise ValueError(matrix.invalid_message(out, bad, cols, widths, self._drop))
         return out
 
     def numeric_values(self, name: str) -> Array:
@@ -336,7 +333,7 @@ class Table:
         col = self._column(name)
         if col.type == "number":
             return col.values.astype(np.float32)
-        raise TypeError(not_numeric(col, self.column_kinds[name]))
+        raise TypeError(matrix.not_numeric(col, self.column_kinds[name]))
 
     def category_codes(self, name: str) -> tuple[Array, list[str], list[int]]:
         """Category codes for colouring by column ``name``.
@@ -356,11 +353,7 @@ class Table:
         names = self.default_embedding_columns
         if not self._drop or not names or self._n == 0:
             return
-        ok = np.ones(self._n, dtype=bool)
-        for name in names:
-            col = self._column(name)
-            vals = col.values if col.values.dtype.kind == "f" else col.values.astype(np.float64)
-            ok &= np.isfinite(vals).all(axis=1) if vals.ndim == 2 else np.isfinite(vals)
+        ok = matrix.finite_rows(self._n, [self._column(name) for name in names])
         if ok.all():
             return
         dropped = np.flatnonzero(~ok)
@@ -374,6 +367,7 @@ class Table:
             col.take(keep)
         self._n = len(keep)
         self._changed()
+        self._rows_rewritten = self._version
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` after every change of the data (rows or columns added or dropped)."""

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .projector import Projector
-from .result import Cancelled, FrameFn, ProgressFn, ProjectionResult
+from .result import Cancelled, FrameFn, ProgressFn, ProjectionResult, Reporter
 
 log = logging.getLogger(__name__)
 DoneFn = Callable[[ProjectionResult], None]
@@ -33,6 +33,8 @@ class _Job:
     on_frame: FrameFn | None
     on_done: DoneFn | None
     on_error: ErrorFn | None
+    #: run instead of the projector's ``project`` (e.g. placing new rows into a layout)
+    task: Callable[[Reporter], ProjectionResult] | None = None
 
 
 class ProjectionEngine:
@@ -79,15 +81,17 @@ class ProjectionEngine:
         on_frame: FrameFn | None = None,
         on_done: DoneFn | None = None,
         on_error: ErrorFn | None = None,
+        task: Callable[[Reporter], ProjectionResult] | None = None,
     ) -> int:
-        """Queue a projection, superseding the channel's queued or running one; returns its id."""
+        """Queue a projection (or ``task``, given a reporter of progress and cancellation),
+        superseding the channel's queued or running one; returns its id."""
         with self._deliver, self._cv:
             if self._closed:
                 raise RuntimeError("this ProjectionEngine was shut down")
             self._ids += 1
             job = _Job(
                 self._ids, channel, key, matrix, algorithm, dict(params),
-                on_progress, on_frame, on_done, on_error,
+                on_progress, on_frame, on_done, on_error, task,
             )  # fmt: skip
             self._latest[channel] = job.id
             self._pending.pop(channel, None)
@@ -171,13 +175,17 @@ class ProjectionEngine:
                 self._cv.notify_all()
 
     def _run(self, job: _Job) -> None:
+        progress = lambda f, p: self._deliver_to(job, job.on_progress, f, p)  # noqa: E731
         try:
-            result = self.projector.project(
-                job.key, job.matrix, job.algorithm, job.params,
-                on_progress=lambda f, p: self._deliver_to(job, job.on_progress, f, p),
-                on_frame=lambda c: self._deliver_to(job, job.on_frame, c),
-                should_stop=lambda: self._stale(job),
-            )  # fmt: skip
+            if job.task is not None:
+                result = job.task(Reporter(progress, None, lambda: self._stale(job)))
+            else:
+                result = self.projector.project(
+                    job.key, job.matrix, job.algorithm, job.params,
+                    on_progress=progress,
+                    on_frame=lambda c: self._deliver_to(job, job.on_frame, c),
+                    should_stop=lambda: self._stale(job),
+                )  # fmt: skip
         except Cancelled:
             return
         except Exception as exc:

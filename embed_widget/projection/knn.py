@@ -44,7 +44,7 @@ def prepare(x: np.ndarray, metric: str) -> tuple[np.ndarray, str]:
     return x, metric
 
 
-def _to_metric(dist: np.ndarray, metric: str) -> np.ndarray:
+def to_metric(dist: np.ndarray, metric: str) -> np.ndarray:
     """Euclidean distance between unit vectors -> cosine distance (1 - cos) = d^2 / 2."""
     if metric in ("cosine", "correlation"):
         return np.asarray(dist * dist / 2.0)
@@ -89,7 +89,7 @@ def _exact(
         rep.progress(lo + (hi - lo) * start / n, f"nearest neighbours {start}/{n}")
         d, i = nn.kneighbors(data[start : start + chunk], n_neighbors=k)
         idx[start : start + chunk] = i
-        dist[start : start + chunk] = _to_metric(d, metric)
+        dist[start : start + chunk] = to_metric(d, metric)
     return idx, dist
 
 
@@ -103,7 +103,7 @@ def _approximate(
         x, k, space, lambda done, phase: rep.progress(lo + (hi - lo) * done, phase),
         rows=lambda part: prepare(part, metric)[0],
     )  # fmt: skip
-    return idx, _to_metric(dist, metric)
+    return idx, to_metric(dist, metric)
 
 
 def _self_first(idx: np.ndarray, dist: np.ndarray) -> tuple[I32, F32]:

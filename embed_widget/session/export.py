@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -24,8 +25,11 @@ def projection_frame(
     The table's own columns named ``x`` or ``y`` are kept as ``x_column`` / ``y_column`` (with a
     warning; ``attrs["renamed"]`` maps them)."""
     frame = pd.DataFrame({"x": result.coords[:, 0], "y": result.coords[:, 1]})
+    placed = result.info.get("placed")
+    if placed:  # rows placed into the layout of the others, not fitted with them
+        frame["placed"] = np.arange(len(frame)) >= placed["fitted"]
     kinds = table.column_kinds
-    renamed = _renamed(table.columns)
+    renamed = _renamed(table.columns, tuple(frame.columns))
     for name in table.columns:
         if kinds[name] not in ("embedding", "image"):
             frame[renamed.get(name, name)] = table.get_column(name, convert_to="numpy")
@@ -41,16 +45,17 @@ def projection_frame(
         "params": dict(result.params),
         "embedding": list(embedding),
         "notices": list(result.notices),
+        "placed": dict(placed) if placed else None,
         "versions": library_versions(),
         "renamed": renamed,
     }
     return frame
 
 
-def _renamed(columns: list[str]) -> dict[str, str]:
+def _renamed(columns: list[str], ours: tuple[str, ...]) -> dict[str, str]:
     """New names for the table's columns called ``x`` or ``y`` (the coordinates' names)."""
-    taken, out = set(columns) | {"x", "y"}, dict[str, str]()
-    for name in ("x", "y"):
+    taken, out = set(columns) | set(ours), dict[str, str]()
+    for name in ours:
         if name in columns:
             new = f"{name}_column"
             while new in taken:

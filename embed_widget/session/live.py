@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -17,6 +18,8 @@ import numpy as np
 
 from ..projection import ProjectionResult, check_params, validate_params
 from ..projection.pca import preview as pca_preview
+from ..projection.placement import place, placed_result
+from ..projection.result import Reporter
 from . import status as st
 from .subset import Rows, expand
 
@@ -77,6 +80,8 @@ class LiveProjection:
         self.result: ProjectionResult | None = None
         self.result_embedding: list[str] = []
         self.result_rows: Rows | None = None  # the subset the result was computed for
+        self._result_of: tuple[Settings, int, int] | None = None  # settings, version, rows fitted
+        self._refit = False  # the next request fits every row, none placed
         self.shown = False
 
     # --- requests ---------------------------------------------------------------------------------
@@ -113,18 +118,71 @@ class LiveProjection:
         seq = self._seq
         running = st.running(settings.algorithm, seq, notices)
         self._listener.show_status(running)
+        if self._placeable(settings, len(matrix)):
+            self._submit_placement(matrix, settings, seq, running)
+            return
+        self._refit = False
         self._preview_once(matrix, self.session.key(settings.embedding, rows), settings.algorithm)
         self._submit(matrix, settings, params, seq, running)
+
+    def refit(self) -> None:
+        """Fit the current settings on every row again (rows placed since the fit move too)."""
+        with self._requests:
+            if self._settings is not None:
+                self._refit, self._submitted = True, None
+                self._request(self._settings)
+
+    def _placeable(self, settings: Settings, n_rows: int) -> bool:
+        """Whether the shown result's layout can take the table's new rows as it stands: the
+        same settings, on every row, and since then rows were only appended."""
+        if self._refit or self.result is None or self._result_of is None:
+            return False
+        fitted_with, version, _ = self._result_of
+        return (
+            settings.subset is None
+            and fitted_with.key() == settings.key()
+            and self.session.table.rows_kept_since(version)
+            and n_rows >= len(self.result.coords)
+        )
+
+    def _submit_placement(
+        self, matrix: np.ndarray, settings: Settings, seq: int, running: st.Status
+    ) -> None:
+        """Place the rows past the shown layout into it, moving none of the others."""
+        result, (_, _, fitted) = self.result, self._result_of  # type: ignore[misc]
+        assert result is not None
+        listener, version = self._listener, self.session.table.version
+
+        def task(rep: Reporter) -> ProjectionResult:
+            t0 = time.perf_counter()
+            new, how = place(matrix, fitted, result.coords, result, rep)
+            return placed_result(result, fitted, result.coords, new, how, time.perf_counter() - t0)
+
+        def on_done(placed: ProjectionResult) -> None:
+            self.result, self._result_of = placed, (settings, version, fitted)
+            self._draw(placed.coords, final=True, seq=seq, rows=None)
+            listener.show_status(st.done(placed, seq))
+
+        def on_error(error: BaseException) -> None:
+            self._submitted, self._error = None, str(error)
+            listener.show_status(st.failed(self._error, seq))
+
+        self.session.engine.submit(
+            self.session.key(settings.embedding), matrix, settings.algorithm, {}, channel=self,
+            on_progress=lambda f, phase: listener.show_status(st.progressed(running, f, phase)),
+            on_done=on_done, on_error=on_error, task=task,
+        )  # fmt: skip
 
     def _submit(
         self, matrix: np.ndarray, settings: Settings, params: dict[str, Any], seq: int,
         running: st.Status,
     ) -> None:  # fmt: skip
         listener, embedding = self._listener, list(settings.embedding)
-        rows = Rows.of(settings.subset)
+        rows, version = Rows.of(settings.subset), self.session.table.version
 
         def on_done(result: ProjectionResult) -> None:
             self.result, self.result_embedding, self.result_rows = result, embedding, rows
+            self._result_of = (settings, version, len(result.coords))
             self._draw(result.coords, final=True, seq=seq, rows=rows)
             listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 
@@ -224,7 +282,7 @@ class LiveProjection:
         with self._lock:
             self._drawn = False
             self._previewed = None
-        self.result = None
+        self.result, self._result_of = None, None
         self.session.release_if_unused()
 
     def close(self) -> None:

@@ -86,6 +86,12 @@ class Exploring(traitlets.HasTraits):
     def projection_frame(self, wait: bool = True) -> pd.DataFrame:  # (the view's)
         raise NotImplementedError
 
+    def refit(self) -> None:
+        """Fit the current settings on every row again. Rows added to a shown table are placed
+        into its layout (``placed`` in :attr:`~embed_widget.Table.projection`) without moving
+        the others; after a refit every row is fitted, and every point may move."""
+        self.live.refit()
+
     @property
     def visible(self) -> np.ndarray:
         """Boolean mask of the rows ``filter`` keeps (all True without a filter)."""

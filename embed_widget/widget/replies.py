@@ -33,6 +33,8 @@ class Source(Protocol):
 
     def saved_file(self, kind: str) -> tuple[str, str, str]: ...
 
+    def refit(self) -> None: ...
+
 
 def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
     """The reply (content, buffers) to ``message``, or None when there is nothing to send."""
@@ -50,6 +52,8 @@ def reply(message: Mapping[str, Any], source: Source) -> Reply | None:
         return _csv(source)
     if kind == "file":
         return _file(source, "svg" if message.get("format") == "svg" else "html")
+    if kind == "refit":  # (an action: what it changes arrives in the traits)
+        source.refit()
     return None
 
 

@@ -1,0 +1,123 @@
+"""Rows added to a shown table are placed into its layout by the algorithm's own rule, without
+moving the rows it was fitted on (issue 13); a refit fits every row again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.neighbors import NearestNeighbors
+
+from embed_widget import Table
+from embed_widget.widget.replies import reply
+
+FITTED = 1500
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    x, y = load_digits(return_X_y=True)
+    return x.astype(np.float32), y
+
+
+def label_agreement(frame: pd.DataFrame, labels: np.ndarray, rows: np.ndarray) -> float:
+    """Share of each row's 10 nearest rows in the layout that have its label."""
+    xy = frame[["x", "y"]].to_numpy()
+    _, near = NearestNeighbors(n_neighbors=11).fit(xy).kneighbors(xy[rows])
+    return float((labels[near[:, 1:]] == labels[rows, None]).mean())
+
+
+def shown_table(x: np.ndarray, algorithm: str) -> Table:
+    table = Table(dataframe=pd.DataFrame({"emb": list(x)}))
+    table.view.algorithm = algorithm
+    table.view._start()
+    table.view.wait()
+    return table
+
+
+@pytest.mark.parametrize("algorithm", ["umap", "tsne", "pca"])
+def test_added_rows_are_placed_near_their_neighbours_and_move_no_other(
+    digits: tuple[np.ndarray, np.ndarray], algorithm: str
+) -> None:
+    x, y = digits
+    table = shown_table(x[:FITTED], algorithm)
+    view = table.view
+    before = table.projection[["x", "y"]].to_numpy(dtype=np.float32)
+    for row in x[FITTED:]:
+        table.add_data(row)
+    view.wait()
+    placed = table.projection
+    assert placed["placed"].tolist() == [False] * FITTED + [True] * (len(x) - FITTED)
+    assert placed.attrs["placed"]["fitted"] == FITTED
+    assert placed.attrs["placed"]["placed"] == len(x) - FITTED
+    assert view.status["info"]["placed"]["placed"] == len(x) - FITTED
+    after = placed[["x", "y"]].to_numpy(dtype=np.float32)
+    assert np.array_equal(after[:FITTED], before)  # bit for bit: nothing fitted moved
+    new_rows = np.arange(FITTED, len(x))
+
+    view.refit()
+    view.wait()
+    refitted = table.projection
+    assert "placed" not in refitted.columns and refitted.attrs["placed"] is None
+    gap = label_agreement(refitted, y, new_rows) - label_agreement(placed, y, new_rows)
+    assert gap <= 0.05, f"{algorithm}: placed rows agree {gap:.3f} less than after a refit"
+    view.close()
+
+
+def test_rows_placed_twice_keep_the_first_placed_where_they_were(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    x, _ = digits
+    table = shown_table(x[:1000], "umap")
+    for row in x[1000:1100]:
+        table.add_data(row)
+    table.view.wait()
+    first = table.projection[["x", "y"]].to_numpy(dtype=np.float32)
+    for row in x[1100:1200]:
+        table.add_data(row)
+    table.view.wait()
+    second = table.projection
+    assert np.array_equal(second[["x", "y"]].to_numpy(dtype=np.float32)[:1100], first)
+    assert second.attrs["placed"] == {**second.attrs["placed"], "fitted": 1000, "placed": 200}
+    table.view.close()
+
+
+def test_other_settings_or_a_subset_fit_again_and_the_refit_message_fits_every_row(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    x, _ = digits
+    table = shown_table(x[:600], "pca")
+    view = table.view
+    for row in x[600:650]:
+        table.add_data(row)
+    view.wait()
+    assert table.projection.attrs["placed"]["placed"] == 50
+    view.params = {"x_component": 2}  # new settings: a fit of every row
+    view.wait()
+    assert table.projection.attrs["placed"] is None
+    table.add_data(x[650])
+    view.wait()
+    assert table.projection.attrs["placed"]["placed"] == 1
+    assert reply({"type": "refit"}, view) is None  # the widget's refit button
+    view.wait()
+    assert table.projection.attrs["placed"] is None
+    view.subset = np.arange(100)
+    table.add_data(x[651])
+    view.wait()
+    assert "placed" not in table.projection.columns
+    view.close()
+
+
+def test_a_column_added_to_a_shown_table_moves_no_point(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    x, y = digits
+    table = shown_table(x[:500], "umap")
+    before = table.projection[["x", "y"]].to_numpy(dtype=np.float32)
+    table.add_col("digit", [str(v) for v in y[:500]])
+    table.view.wait()
+    after = table.projection
+    assert np.array_equal(after[["x", "y"]].to_numpy(dtype=np.float32), before)
+    assert "digit" in after.columns and after.attrs["placed"] is None
+    table.view.close()
