@@ -11,11 +11,12 @@ import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
 import { caption, composePng, EXPORT_SCALE, pngTheme } from "./plot/export";
-import { alignTo, normalize, type Points2D, refit } from "./plot/layout";
+import { alignTo, extended, normalize, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { type DrawnClusters, Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
 import { PICTURE_SCALE, type Picture, PictureSender } from "./plot/picture";
+import { placedFrom } from "./plot/placed";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
@@ -39,7 +40,7 @@ export class App {
   readonly root = el("div", "embed-widget");
   private readonly toolbar: Toolbar;
   private readonly plotBox = el("div", "ew-canvas");
-  private readonly statusBar = new StatusBar();
+  private readonly statusBar = new StatusBar(() => this.send({ type: "refit" }));
   private readonly legend: Legend;
   private readonly tooltip: Tooltip;
   private readonly selectionList = new SelectionList();
@@ -61,6 +62,8 @@ export class App {
   private emphasised = -1;
   private codes: Uint8Array | null = null;
   private lastSeq = -1;
+  /** The layout drawn last, as the kernel sent it. */
+  private lastRaw: Float32Array | null = null;
   private layoutsDrawn = 0;
   /** Until the kernel answers the output event (see savedPicture). */
   private unanswered: ReturnType<typeof setTimeout> | undefined;
@@ -111,7 +114,8 @@ export class App {
       },
     });
     const accent = () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4";
-    this.overlays = new Overlays(this.plotBox, this.scatter, accent);
+    const ink = () => getComputedStyle(this.root).getPropertyValue("--ew-fg").trim() || "#1f2933";
+    this.overlays = new Overlays(this.plotBox, this.scatter, accent, ink);
     this.plotBox.append(this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
@@ -235,13 +239,25 @@ export class App {
     const drawn = !layout?.coords ? "nothing" : layout.preview ? "preview" : "layout";
     this.statusBar.show(this.model.get("status") ?? {}, drawn);
     this.toolbar.describeParams();
+    this.overlays.showPlaced(this.placedStart());
+  }
+
+  /** The first row placed into the layout drawn without a refit, if its status says so. */
+  private placedStart(): number | null {
+    const status = this.model.get("status") ?? {};
+    const drawn = this.root.dataset.final === "true" && String(status.seq) === this.root.dataset.seq;
+    return status.state === "done" && drawn ? placedFrom(status.info) : null;
   }
 
   private showLayout(layout: Layout, initial: boolean): void {
     if (!layout?.coords) return;
-    let points: Points2D = normalize(toFloat32(layout.coords));
+    const raw = toFloat32(layout.coords);
     const previous = this.scatter.current;
-    if (previous) points = refit(alignTo(previous, points));
+    // rows placed into the layout on screen: the others stay put; any other layout is fitted in
+    // and turned to match the one it replaces
+    let points = previous && this.lastRaw ? extended(this.lastRaw, previous, raw) : null;
+    if (!points) points = previous ? refit(alignTo(previous, normalize(raw))) : normalize(raw);
+    this.lastRaw = raw;
     // Streamed frames of one computation follow each other directly; a new result animates.
     const seq = layout.seq ?? 0;
     const animate = !initial && previous !== null && (layout.final === true || seq !== this.lastSeq);
@@ -257,6 +273,7 @@ export class App {
       this.root.dataset.layouts = String(this.layoutsDrawn);
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
       this.overlays.drawn(points, this.drawnClusters());
+      this.overlays.showPlaced(this.placedStart());
       this.pictures.claim();
       this.pictures.schedule();
     });

@@ -9,12 +9,16 @@ export class StatusBar {
   private readonly text = el("span", "ew-status");
   private readonly error = el("div", "ew-error");
   private readonly notices = el("div", "ew-notices");
+  private readonly refit = el("button", "ew-button ew-refit", "refit");
 
-  constructor() {
+  constructor(onRefit: () => void) {
     this.bar.appendChild(this.fill);
     this.bar.setAttribute("role", "progressbar");
     this.error.setAttribute("role", "alert");
-    this.element.append(this.bar, this.text, this.error, this.notices);
+    this.refit.title =
+      "Fit every row again: rows placed since the fit stop being ringed, every point may move";
+    this.refit.addEventListener("click", onRefit);
+    this.element.append(this.bar, this.text, this.refit, this.error, this.notices);
     this.show({});
   }
 
@@ -25,6 +29,7 @@ export class StatusBar {
     this.fill.style.width = `${Math.round(100 * Math.min(1, Math.max(0, status.progress ?? 0)))}%`;
     this.bar.setAttribute("aria-valuenow", String(status.progress ?? 0));
     this.text.textContent = statusText(status, drawn);
+    this.refit.hidden = status.state !== "done" || placedCount(status) === 0;
     this.error.hidden = status.state !== "error";
     this.error.textContent = status.state === "error" ? (status.message ?? "error") : "";
     const notices = status.notices ?? [];
@@ -47,8 +52,11 @@ export function statusText(status: Status, drawn: Drawn = "layout"): string {
     case "done": {
       const kept =
         status.quality !== undefined ? ` · neighbours kept: ${Math.round(100 * status.quality)}%` : "";
+      const count = placedCount(status);
+      const placed = count ? ` · ${count.toLocaleString("en-US")} new rows placed (ringed), not fitted` : "";
       if (status.info?.cached === true) return `${name} · cached${kept}`;
-      return `${name} · ${status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done"}${kept}`;
+      const took = status.seconds !== undefined ? `${status.seconds.toFixed(2)} s` : "done";
+      return `${name} · ${took}${placed}${kept}`;
     }
     case "error":
       return drawn === "nothing" ? "nothing to show yet" : "previous view kept";
@@ -57,4 +65,10 @@ export function statusText(status: Status, drawn: Drawn = "layout"): string {
     default:
       return "";
   }
+}
+
+/** Rows placed into the finished layout without a refit (`info.placed`), or 0. */
+function placedCount(status: Status): number {
+  const placed = status.info?.placed as { placed?: unknown } | undefined;
+  return typeof placed?.placed === "number" ? placed.placed : 0;
 }

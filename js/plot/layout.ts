@@ -112,6 +112,58 @@ export function alignTo(previous: Points2D, next: Points2D): Points2D {
   return { x, y };
 }
 
+/**
+ * `next` (interleaved x, y) drawn the way `drawn` drew `previous`, when `next` only adds rows to
+ * `previous` (rows placed into a layout): the rows already on screen stay exactly where they are.
+ * Null when `next` is another layout. The map from `previous` to `drawn` is a similarity
+ * (normalize, align, refit), recovered by least squares on a sample of rows.
+ */
+export function extended(previous: Float32Array, drawn: Points2D, next: Float32Array): Points2D | null {
+  const n = previous.length >> 1;
+  if (next.length <= previous.length || drawn.x.length !== n || n < 3) return null;
+  for (let i = 0; i < previous.length; i++) if (next[i] !== previous[i]) return null;
+  const step = Math.max(1, Math.floor(n / 2000));
+  const sums = new Float64Array(9); // sums of [x, y, 1] outer products
+  const tx = new Float64Array(3);
+  const ty = new Float64Array(3);
+  for (let i = 0; i < n; i += step) {
+    const row = [previous[2 * i], previous[2 * i + 1], 1];
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) sums[3 * r + c] += row[r] * row[c];
+      tx[r] += row[r] * drawn.x[i];
+      ty[r] += row[r] * drawn.y[i];
+    }
+  }
+  const ax = solve3(sums, tx);
+  const ay = solve3(sums, ty);
+  if (!ax || !ay) return null;
+  const m = next.length >> 1;
+  const x = new Float32Array(m);
+  const y = new Float32Array(m);
+  x.set(drawn.x);
+  y.set(drawn.y);
+  for (let i = n; i < m; i++) {
+    x[i] = ax[0] * next[2 * i] + ax[1] * next[2 * i + 1] + ax[2];
+    y[i] = ay[0] * next[2 * i] + ay[1] * next[2 * i + 1] + ay[2];
+  }
+  return { x, y };
+}
+
+/** The solution of the 3 x 3 system `a` v = `b` (Cramer's rule), or null if singular. */
+function solve3(a: Float64Array, b: Float64Array): number[] | null {
+  const det = (m: ArrayLike<number>) =>
+    m[0] * (m[4] * m[8] - m[5] * m[7]) -
+    m[1] * (m[3] * m[8] - m[5] * m[6]) +
+    m[2] * (m[3] * m[7] - m[4] * m[6]);
+  const d = det(a);
+  if (!Number.isFinite(d) || Math.abs(d) < 1e-12) return null;
+  return [0, 1, 2].map((column) => {
+    const m = Array.from(a);
+    for (let r = 0; r < 3; r++) m[3 * r + column] = b[r];
+    return det(m) / d;
+  });
+}
+
 /** Point size in CSS pixels: big for a few points, one pixel for millions. */
 export function pointSize(n: number): number {
   if (n <= 1) return 8;

@@ -1,11 +1,13 @@
 // What is drawn with the points, in the plot's own coordinates: density contours behind them,
-// cluster labels and the rings of a clicked point over them. All follow the camera.
+// rings around rows placed without a refit, cluster labels and the rings of a clicked point over
+// them. All follow the camera.
 
 import { toUint16 } from "../protocol/codecs";
 import type { ClusterState } from "../protocol/model";
 import { DensityLayer } from "./density";
 import { ClusterLabels } from "./labels";
 import type { Points2D } from "./layout";
+import { PlacedRings } from "./placed";
 import { Rings } from "./rings";
 import type { Scatter } from "./scatter";
 
@@ -20,15 +22,18 @@ export class Overlays {
   readonly rings: Rings;
   private readonly labels: ClusterLabels;
   private readonly density: DensityLayer;
+  private readonly placed: PlacedRings;
   private points: Points2D | null = null;
   private hidden: Uint8Array | null = null;
+  private placedStart: number | null = null;
 
-  constructor(plotBox: HTMLElement, scatter: Scatter, accent: () => string) {
+  constructor(plotBox: HTMLElement, scatter: Scatter, accent: () => string, ink: () => string) {
     this.rings = new Rings((index) => scatter.screenPosition(index));
     this.labels = new ClusterLabels((x, y) => scatter.toScreen(x, y));
     this.density = new DensityLayer(() => scatter.viewTransform(), accent);
+    this.placed = new PlacedRings(() => scatter.viewTransform(), ink);
     plotBox.prepend(this.density.canvas); // behind the points
-    plotBox.append(this.labels.element, this.rings.element);
+    plotBox.append(this.placed.canvas, this.labels.element, this.rings.element);
   }
 
   /** Follow the camera (every view change). */
@@ -36,6 +41,13 @@ export class Overlays {
     this.rings.place();
     this.labels.place();
     this.density.place();
+    this.placed.place();
+  }
+
+  /** Ring the rows from `start` on of the layout drawn: placed, not fitted (null: none). */
+  showPlaced(start: number | null): void {
+    this.placedStart = start;
+    this.placed.show(this.points, start, this.hidden);
   }
 
   /** A layout was drawn: its points, and its clusters (see `showClusters`). */
@@ -44,6 +56,7 @@ export class Overlays {
     this.rings.place();
     this.showClusters(clusters); // (anchors the labels on the new points)
     this.density.update(points, this.hidden);
+    this.placed.show(points, this.placedStart, this.hidden);
   }
 
   /** The rows hidden (filter, legend, subset) changed. */
@@ -51,6 +64,7 @@ export class Overlays {
     this.hidden = hidden;
     this.labels.anchor(this.points, hidden);
     this.density.update(this.points, hidden);
+    this.placed.show(this.points, this.placedStart, hidden);
   }
 
   /** Label the clusters of the layout drawn (only if they were found for it). */

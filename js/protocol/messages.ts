@@ -109,6 +109,11 @@ export interface PictureMessage {
   seq: number;
 }
 
+/** Frontend → kernel: fit every row again (rows placed since the fit included). */
+export interface RefitRequest {
+  type: "refit";
+}
+
 export type ToKernel =
   | RowRequest
   | CsvRequest
@@ -116,7 +121,8 @@ export type ToKernel =
   | RowsRequest
   | OutputEvent
   | DetailsRequest
-  | PictureMessage;
+  | PictureMessage
+  | RefitRequest;
 
 export function isDetailsReply(message: unknown): message is DetailsReply {
   return (

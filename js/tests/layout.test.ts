@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignTo, normalize, pointOpacity, pointSize, refit } from "../plot/layout";
+import { alignTo, extended, normalize, pointOpacity, pointSize, refit } from "../plot/layout";
 
 function interleave(xs: number[], ys: number[]): Float32Array {
   return Float32Array.from(xs.flatMap((x, i) => [x, ys[i]]));
@@ -68,5 +68,31 @@ describe("point size and opacity", () => {
     expect(pointOpacity(100)).toBe(0.9);
     expect(pointOpacity(1_000_000)).toBeLessThan(pointOpacity(10_000));
     expect(pointOpacity(1e9)).toBeGreaterThanOrEqual(0.25);
+  });
+});
+
+describe("extended (rows placed into the layout on screen)", () => {
+  const previous = Float32Array.of(0, 0, 10, 0, 0, 5, 10, 5);
+  // drawn turned a quarter, halved and moved: any similarity
+  const drawn = { x: Float32Array.of(1, 1, 0.5, 0.5), y: Float32Array.of(2, 7, 2, 7) };
+  // (x, y) -> (1 - y / 10, 2 + x / 2)
+
+  it("keeps the rows on screen where they are and draws the new ones by the same map", () => {
+    const next = Float32Array.of(...previous, 5, 2.5, 20, -10);
+    const out = extended(previous, drawn, next);
+    expect(out).not.toBeNull();
+    expect(Array.from(out?.x.subarray(0, 4) ?? [])).toEqual(Array.from(drawn.x));
+    expect(Array.from(out?.y.subarray(0, 4) ?? [])).toEqual(Array.from(drawn.y));
+    expect(out?.x[4]).toBeCloseTo(0.75, 5);
+    expect(out?.y[4]).toBeCloseTo(4.5, 5);
+    expect(out?.x[5]).toBeCloseTo(2, 5);
+    expect(out?.y[5]).toBeCloseTo(12, 5);
+  });
+
+  it("is no help for another layout, one row changed or fewer rows", () => {
+    const moved = Float32Array.of(0, 0, 10, 0, 0, 5, 10, 5.5, 1, 1);
+    expect(extended(previous, drawn, moved)).toBeNull();
+    expect(extended(previous, drawn, previous)).toBeNull();
+    expect(extended(previous, drawn, previous.subarray(0, 6))).toBeNull();
   });
 });

@@ -35,9 +35,25 @@ describe("status text", () => {
     expect(statusText({ state: "error", message: "the table has 0 rows" }, "nothing")).toBe(
       "nothing to show yet",
     );
-    const bar = new StatusBar();
+    const bar = new StatusBar(() => {});
     bar.show({ state: "error", message: "<b>bad</b>" }, "nothing");
     expect(bar.element.querySelector("b")).toBeNull();
     expect(bar.element.textContent).toContain("<b>bad</b>");
+  });
+
+  it("says how many rows were placed without a refit, and offers one", () => {
+    const refits: number[] = [];
+    const bar = new StatusBar(() => refits.push(1));
+    const refit = bar.element.querySelector<HTMLButtonElement>(".ew-refit");
+    const info = { placed: { fitted: 1500, placed: 297, method: "UMAP transform" } };
+    bar.show({ state: "done", algorithm: "umap", seconds: 0.12, info });
+    expect(bar.element.textContent).toContain("UMAP · 0.12 s · 297 new rows placed (ringed), not fitted");
+    expect(refit?.hidden).toBe(false);
+    refit?.click();
+    expect(refits).toEqual([1]);
+    bar.show({ state: "done", algorithm: "umap", seconds: 2.5, info: {} });
+    expect(refit?.hidden).toBe(true);
+    bar.show({ state: "running", algorithm: "umap", info });
+    expect(refit?.hidden).toBe(true);
   });
 });
