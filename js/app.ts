@@ -152,7 +152,10 @@ export class App {
       this.showStatus(); // (a preview is named in the status)
     });
     this.listen("change:_colors", () => this.showColors(this.model.get("_colors")));
-    this.listen("change:_clusters", () => this.overlays.showClusters(this.drawnClusters()));
+    this.listen("change:_clusters", () => {
+      this.overlays.showClusters(this.drawnClusters());
+      this.pictures.schedule(); // (their labels belong in the saved picture)
+    });
     this.listen("change:labels", () => this.showToggles());
     this.listen("change:density", () => this.showToggles());
     this.listen("change:selection", () => this.showSelection());
@@ -451,7 +454,8 @@ export class App {
     const points = this.scatter.current?.x.length ?? 0;
     const text = caption(this.model.get("status") ?? {}, points) + note;
     const plot = await this.scatter.exportImage(scale);
-    return composePng(plot, this.model.get("_colors"), text, pngTheme(this.root), scale);
+    const labels = this.overlays.labelsShown();
+    return composePng(plot, this.model.get("_colors"), text, pngTheme(this.root), scale, labels);
   }
 
   /** The saved picture of the final layout on screen (see plot/picture.ts). */
@@ -475,6 +479,7 @@ export class App {
     this.actionsBar.showToggle("density", density);
     this.overlays.setToggles(labels, density);
     this.toolbar.showLabelPicker(labels);
+    this.pictures.schedule(); // (the saved picture shows the labels shown)
   }
 
   private actions(): ActionBar {

@@ -121,3 +121,19 @@ def test_a_column_added_to_a_shown_table_moves_no_point(
     assert np.array_equal(after[["x", "y"]].to_numpy(dtype=np.float32), before)
     assert "digit" in after.columns and after.attrs["placed"] is None
     table.view.close()
+
+
+def test_rows_added_while_a_refit_runs_are_fitted_with_it(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    x, _ = digits
+    table = shown_table(x[:800], "umap")
+    view = table.view
+    table.add_data(x[800])
+    view.wait()
+    assert table.projection.attrs["placed"]["placed"] == 1
+    view.refit()  # a UMAP of 801 rows starts ...
+    table.add_data(x[801])  # ... and a row comes meanwhile: it joins the refit, not the old layout
+    view.wait()
+    assert len(table.projection) == 802 and table.projection.attrs["placed"] is None
+    view.close()

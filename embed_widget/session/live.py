@@ -81,7 +81,7 @@ class LiveProjection:
         self.result_embedding: list[str] = []
         self.result_rows: Rows | None = None  # the subset the result was computed for
         self._result_of: tuple[Settings, int, int] | None = None  # settings, version, rows fitted
-        self._refit = False  # the next request fits every row, none placed
+        self._refit = False  # fit every row (none placed) until a fit of them lands
         self.shown = False
 
     # --- requests ---------------------------------------------------------------------------------
@@ -121,7 +121,6 @@ class LiveProjection:
         if self._placeable(settings, len(matrix)):
             self._submit_placement(matrix, settings, seq, running)
             return
-        self._refit = False
         self._preview_once(matrix, self.session.key(settings.embedding, rows), settings.algorithm)
         self._submit(matrix, settings, params, seq, running)
 
@@ -182,7 +181,7 @@ class LiveProjection:
 
         def on_done(result: ProjectionResult) -> None:
             self.result, self.result_embedding, self.result_rows = result, embedding, rows
-            self._result_of = (settings, version, len(result.coords))
+            self._result_of, self._refit = (settings, version, len(result.coords)), False
             self._draw(result.coords, final=True, seq=seq, rows=rows)
             listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 

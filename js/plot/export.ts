@@ -1,6 +1,7 @@
 // The PNG export: the plot drawn again at 2x, on the theme's background, with the legend (or
 // colorbar) beside it and a caption naming the algorithm and its key parameters below.
 import type { Colors, Status } from "../protocol/model";
+import type { ShownLabel } from "./labels";
 import { themeBackground } from "./theme";
 
 export const EXPORT_SCALE = 2;
@@ -44,13 +45,15 @@ const KEY_PARAMS = [
   "random_state",
 ];
 
-/** The figure: `plot` (drawn at `scale`) with legend and caption, as a canvas. */
+/** The figure: `plot` (drawn at `scale`) with the cluster `labels` shown over it, legend and
+ * caption, as a canvas. */
 export function composePng(
   plot: ImageData,
   colors: Colors,
   text: string,
   theme: PngTheme,
   scale: number = EXPORT_SCALE,
+  labels: ShownLabel[] = [],
 ): HTMLCanvasElement {
   const s = scale;
   const legend = legendSize(colors, s);
@@ -66,6 +69,7 @@ export function composePng(
   layer.height = plot.height;
   layer.getContext("2d")?.putImageData(plot, 0, 0);
   context.drawImage(layer, 0, 0);
+  drawLabels(context, labels, s, theme);
   context.font = `${12 * s}px ${theme.font}`;
   context.textBaseline = "middle";
   drawLegend(context, colors, plot.width + 8 * s, 8 * s, s, theme);
@@ -116,4 +120,26 @@ function drawLegend(
   }
   c.textAlign = "left";
   c.fillText(`${colors.scale} scale`, x, y + 60 * s);
+}
+
+/** The cluster labels as the widget shows them: bold, centred, on a halo of the background. */
+function drawLabels(
+  context: CanvasRenderingContext2D,
+  labels: ShownLabel[],
+  s: number,
+  theme: PngTheme,
+): void {
+  context.save();
+  context.textAlign = "center";
+  context.textBaseline = "middle";
+  context.lineJoin = "round";
+  for (const label of labels) {
+    context.font = `600 ${label.size * s}px ${theme.font}`;
+    context.lineWidth = 3 * s;
+    context.strokeStyle = theme.background;
+    context.strokeText(label.text, label.x * s, label.y * s);
+    context.fillStyle = theme.foreground;
+    context.fillText(label.text, label.x * s, label.y * s);
+  }
+  context.restore();
 }

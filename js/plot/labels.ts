@@ -91,8 +91,17 @@ export function fontSize(size: number, largest: number): number {
 }
 
 /** The label layer: DOM text over the plot, re-placed whenever the camera moves. */
+/** A label as shown: its text, centre (CSS pixels of the plot) and font size. */
+export interface ShownLabel {
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+}
+
 export class ClusterLabels {
   readonly element = document.createElement("div");
+  private shownLabels: ShownLabel[] = [];
   private clusters: ClusterSet | null = null;
   private anchored: Anchor[] = [];
   private nodes = new Map<number, HTMLDivElement>();
@@ -140,6 +149,11 @@ export class ClusterLabels {
     this.place();
   }
 
+  /** The labels on screen now, for a figure (centres in CSS pixels of the plot). */
+  drawn(): ShownLabel[] {
+    return this.on && this.clusters ? [...this.shownLabels] : [];
+  }
+
   /** Follow the camera (call on every view change). */
   place(): void {
     if (!this.on || !this.clusters) return;
@@ -154,11 +168,15 @@ export class ClusterLabels {
     });
     const shown = placeWithoutOverlap(boxes, width, height);
     const visible: HTMLDivElement[] = [];
+    this.shownLabels = [];
     for (const [i, { cluster }] of this.anchored.entries()) {
       const node = this.nodes.get(cluster);
       if (!node || !shown[i]) continue;
       node.style.transform = `translate(${boxes[i].left}px, ${boxes[i].top}px)`;
       visible.push(node);
+      const { left, top, width: w, height: h } = boxes[i];
+      const size = Number.parseFloat(node.style.fontSize || "11");
+      this.shownLabels.push({ text: node.textContent ?? "", x: left + w / 2, y: top + h / 2, size });
     }
     this.element.replaceChildren(...visible);
     this.element.dataset.count = String(visible.length);

@@ -5,7 +5,7 @@
 import { toUint16 } from "../protocol/codecs";
 import type { ClusterState } from "../protocol/model";
 import { DensityLayer } from "./density";
-import { ClusterLabels } from "./labels";
+import { ClusterLabels, type ShownLabel } from "./labels";
 import type { Points2D } from "./layout";
 import { PlacedRings } from "./placed";
 import { Rings } from "./rings";
@@ -42,6 +42,11 @@ export class Overlays {
     this.labels.place();
     this.density.place();
     this.placed.place();
+  }
+
+  /** The cluster labels on screen, for a figure. */
+  labelsShown(): ShownLabel[] {
+    return this.labels.drawn();
   }
 
   /** Ring the rows from `start` on of the layout drawn: placed, not fitted (null: none). */

@@ -4,6 +4,7 @@ cluster."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import numpy as np
@@ -12,6 +13,7 @@ from ew_cases import to_screen
 from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import animation_frames, hover, wait_for
 from ew_widget import CANVAS, EmbedView
+from PIL import Image
 
 GROUPS = """
 import numpy as np, pandas as pd
@@ -151,6 +153,33 @@ def test_density_contours_follow_the_filter_and_the_zoom(open_notebook: OpenNote
     wait_for(lambda: field_width() < 1.5, 10, message="contours of the zoomed view")
     assert density_pixels(view) > 1000
     assert [b["x"] for b in label_boxes(view)] != labels_before  # labels moved with the camera
+
+
+def test_the_png_export_draws_the_labels_shown(open_notebook: OpenNotebookFn) -> None:
+    nb, view = open_groups(open_notebook)
+    canvas = view.at(CANVAS).first.bounding_box()
+    assert canvas is not None
+    boxes = label_boxes(view)
+
+    def exported() -> np.ndarray:
+        with nb.page.expect_download(timeout=20_000) as info:
+            view.at(".ew-png").first.click()
+        png = Image.open(io.BytesIO(info.value.path().read_bytes())).convert("RGB")
+        return np.asarray(png).astype(int)
+
+    def ink(png: np.ndarray, box: dict[str, float | str]) -> int:
+        """Pixels near the text colour inside the label's box, in the 2x figure."""
+        left = round(2 * (float(box["x"]) - canvas["x"]))
+        top = round(2 * (float(box["y"]) - canvas["y"]))
+        part = png[top : top + round(2 * float(box["h"])), left : left + round(2 * float(box["w"]))]
+        return int((np.abs(part - [0x1F, 0x29, 0x33]).max(axis=2) < 40).sum())
+
+    with_labels = exported()
+    view.at(".ew-button.ew-labels").first.click()  # labels off
+    wait_for(lambda: nb.eval_in_kernel("t.view.labels") is False, 10, message="off")
+    without = exported()
+    for box in boxes:
+        assert ink(with_labels, box) > 40 and ink(without, box) < 5, box["text"]
 
 
 def test_colour_by_clusters(open_notebook: OpenNotebookFn) -> None:
