@@ -7,15 +7,17 @@ import { Toolbar } from "./controls/toolbar";
 import { download, el } from "./dom";
 import { DetailsPanel } from "./panels/details";
 import { hiddenMask, Legend } from "./panels/legend";
+import { clearNotice, showNotice } from "./panels/notices";
 import { SelectionList } from "./panels/selection";
 import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
-import { caption, composePng, EXPORT_SCALE, pngTheme } from "./plot/export";
+import { EXPORT_SCALE } from "./plot/export";
+import { type Drawn, figure, picture } from "./plot/figure";
 import { alignTo, extended, normalize, refit } from "./plot/layout";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { type DrawnClusters, Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
-import { PICTURE_SCALE, type Picture, PictureSender } from "./plot/picture";
+import { PictureSender } from "./plot/picture";
 import { placedFrom } from "./plot/placed";
 import { type PointColors, Scatter } from "./plot/scatter";
 import { themeBackground, watchTheme } from "./plot/theme";
@@ -69,9 +71,11 @@ export class App {
   private unanswered: ReturnType<typeof setTimeout> | undefined;
   private cleanups: (() => void)[] = [];
   private readonly wheel: WheelGate;
+  /** What a figure of the plot is drawn from. */
+  private readonly drawn: Drawn;
   private readonly pictures = new PictureSender(
     this.root,
-    () => this.picture(),
+    () => picture(this.drawn),
     (seq, png) => this.send({ type: "picture", seq }, [png]),
   );
 
@@ -116,6 +120,13 @@ export class App {
     const accent = () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4";
     const ink = () => getComputedStyle(this.root).getPropertyValue("--ew-fg").trim() || "#1f2933";
     this.overlays = new Overlays(this.plotBox, this.scatter, accent, ink);
+    this.drawn = {
+      scatter: this.scatter,
+      overlays: this.overlays,
+      root: this.root,
+      status: () => this.model.get("status") ?? {},
+      colors: () => this.model.get("_colors"),
+    };
     this.plotBox.append(this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
@@ -423,47 +434,21 @@ export class App {
    * notebook. A busy kernel answers once its cell ends, so nothing is disabled meanwhile.
    */
   private savedPicture(saved: boolean): void {
-    this.plotBox.querySelector(".ew-saved-notice")?.remove();
-    if (!saved) return;
-    const notice = el(
-      "div",
-      "ew-saved-notice",
-      "No kernel answers (yet): if this is a saved notebook, run the cell to explore",
-    );
-    notice.setAttribute("role", "status");
-    this.plotBox.appendChild(notice);
+    clearNotice(this.plotBox, "ew-saved-notice");
+    const text = "No kernel answers (yet): if this is a saved notebook, run the cell to explore";
+    if (saved) showNotice(this.plotBox, "ew-saved-notice", text, "status");
   }
 
   private disconnected(): void {
     this.root.classList.add("ew-offline");
     this.tooltip.clear();
     this.details.pin(null);
-    if (this.plotBox.querySelector(".ew-disconnected")) return;
-    const notice = el("div", "ew-disconnected", "Kernel restarted: run the cell again");
-    notice.setAttribute("role", "alert");
-    this.plotBox.appendChild(notice);
+    showNotice(this.plotBox, "ew-disconnected", "Kernel restarted: run the cell again", "alert");
   }
 
   private async savePng(): Promise<void> {
-    const canvas = await this.figure(EXPORT_SCALE, "");
+    const canvas = await figure(this.drawn, EXPORT_SCALE);
     download(canvas.toDataURL("image/png"), "embedding.png", false);
-  }
-
-  /** The PNG export's figure (plot, legend, caption) at `scale`, the caption ending in `note`. */
-  private async figure(scale: number, note: string): Promise<HTMLCanvasElement> {
-    const points = this.scatter.current?.x.length ?? 0;
-    const text = caption(this.model.get("status") ?? {}, points) + note;
-    const plot = await this.scatter.exportImage(scale);
-    const labels = this.overlays.labelsShown();
-    return composePng(plot, this.model.get("_colors"), text, pngTheme(this.root), scale, labels);
-  }
-
-  /** The saved picture of the final layout on screen (see plot/picture.ts). */
-  private async picture(): Promise<Picture | null> {
-    const seq = Number(this.root.dataset.seq ?? -1);
-    const canvas = await this.figure(PICTURE_SCALE, " · saved picture: run the cell to explore");
-    const png = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/png"));
-    return png && this.root.dataset.seq === String(seq) ? { seq, png } : null;
   }
 
   /** The clusters the kernel sent, with the layout on screen (labels only for their own). */
