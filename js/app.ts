@@ -114,7 +114,7 @@ export class App {
       onSelect: (indices) => this.select(indices),
       onView: () => {
         this.overlays.place();
-        this.pictures.schedule();
+        this.pictures.postpone();
       },
     });
     const accent = () => getComputedStyle(this.root).getPropertyValue("--ew-accent").trim() || "#1f77b4";

@@ -137,3 +137,40 @@ def test_rows_added_while_a_refit_runs_are_fitted_with_it(
     view.wait()
     assert len(table.projection) == 802 and table.projection.attrs["placed"] is None
     view.close()
+
+
+@pytest.mark.parametrize("preprocess", ["none", "standardize"])
+def test_pca_places_new_rows_by_the_fits_own_map_even_with_fewer_rows_than_dims(
+    preprocess: str,
+) -> None:
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    from embed_widget.projection.placement import place
+    from embed_widget.projection.projector import Projector
+    from embed_widget.projection.result import Reporter
+
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(330, 400)) * rng.uniform(0.1, 50, 400)).astype(np.float32)
+    fit = Projector().project("k", x[:300], "pca", {"preprocess": preprocess})
+    placed, _ = place(x, 300, fit.coords, fit, Reporter())
+    scaler = StandardScaler() if preprocess == "standardize" else None
+    fitted = scaler.fit_transform(x[:300]) if scaler else x[:300]
+    new = scaler.transform(x[300:]) if scaler else x[300:]
+    pca = PCA(2).fit(fitted.astype(np.float64))
+    signs = np.sign((pca.transform(fitted) * fit.coords).sum(axis=0))  # (a component's sign)
+    expected = pca.transform(new.astype(np.float64)) * signs
+    scale = np.abs(expected).max()
+    assert np.abs(placed - expected).max() < 1e-3 * scale
+
+
+def test_more_new_rows_than_a_quarter_of_the_fitted_ones_are_fitted_with_them(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    x, _ = digits
+    table = shown_table(x[:400], "pca")
+    for row in x[400:520]:  # 30%
+        table.add_data(row)
+    table.view.wait()
+    assert len(table.projection) == 520 and table.projection.attrs["placed"] is None
+    table.view.close()

@@ -223,10 +223,11 @@ class Table:
         (numbers: 1-D, NaN for missing; an embedding column: N x D float32; others: object)."""
         if convert_to not in (None, "numpy"):
             raise ValueError(f"get_column: convert_to must be None or 'numpy', not {convert_to!r}")
-        col = self._column(name)
-        if convert_to == "numpy":
-            return np.array(col.values)
-        return [cell_value(col, i) for i in range(self._n)]
+        with self._lock:  # (rows counted = rows flushed)
+            col = self._column(name)
+            if convert_to == "numpy":
+                return np.array(col.values)
+            return [cell_value(col, i) for i in range(self._n)]
 
     def row(self, index: int) -> dict[str, object]:
         """One row's cells by column name (missing cells are None, vectors 1-D float32 arrays)."""
@@ -363,11 +364,12 @@ class Table:
             stacklevel=3,
         )
         keep = np.flatnonzero(ok)
-        for col in self._flushed().values():
-            col.take(keep)
-        self._n = len(keep)
+        with self._lock:
+            for col in self._flushed().values():
+                col.take(keep)
+            self._n = len(keep)
+            self._rows_rewritten = self._version + 1  # (the version this change makes)
         self._changed()
-        self._rows_rewritten = self._version
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` after every change of the data (rows or columns added or dropped)."""

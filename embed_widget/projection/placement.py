@@ -34,8 +34,18 @@ TRANSFORM_EPOCHS = (100, 30)
 NEGATIVE_SAMPLES = 5
 #: openTSNE's prepare_partial(initialization="median"), with k=10 rather than its 25.
 TSNE_NEIGHBORS = 10
-#: Query rows per chunk of the exact neighbour search.
+#: Query rows per chunk of the exact neighbour search, and new rows per SGD run (they do not
+#: pull on each other, so each run moves a part of them: the temporaries stay small).
 CHUNK_ROWS = 1024
+SGD_ROWS = 20_000
+#: New rows are placed while they are at most this share of the rows fitted (more, and the
+#: layout would say more of the placement rule than of the data: they are all fitted again) ...
+PLACE_SHARE = 0.25
+#: ... and while the exact neighbour search (new rows x fitted rows x dimensions) stays within
+#: this (about 10 s here).
+PLACE_WORK = 2e11
+#: PCA's map is recovered from at most this many fitted rows (a sample spans the same space).
+LINEAR_SAMPLE = 20_000
 _SEARCH = (0.0, 0.6)  # share of the progress bar
 
 
@@ -47,8 +57,8 @@ def place(
     params = result.params
     if len(matrix) == len(coords):
         return np.zeros((0, 2), dtype=np.float32), "nothing new"
-    x = _prepared(matrix, params.get("preprocess", "none"))
-    reference, new = x[:fitted], x[len(coords) :]
+    mode = params.get("preprocess", "none")
+    reference, new = _prepared(mode, matrix[:fitted], matrix[len(coords) :])
     layout = np.asarray(coords[:fitted], dtype=np.float32)
     if result.algorithm == "pca":
         return _linear(reference, new, layout), "the PCA map of the fitted rows"
@@ -75,16 +85,41 @@ def placed_result(
     return replace(result, coords=everything, info=info, seconds=seconds)
 
 
-def _prepared(matrix: np.ndarray, mode: str) -> np.ndarray:
-    return matrix if mode in ("none", "auto") else preprocess.apply(mode, matrix)
+def worth_placing(fitted: int, rows: int, dims: int) -> bool:
+    """Whether placing the rows past ``fitted`` of ``rows`` beats fitting them all again: at most
+    ``PLACE_SHARE`` of the fitted rows, and a neighbour search within ``PLACE_WORK``."""
+    new = rows - fitted
+    return new <= PLACE_SHARE * fitted and new * fitted * dims <= PLACE_WORK
+
+
+def _prepared(mode: str, reference: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both preprocessed as the fit was: with the fitted rows' own statistics."""
+    if mode in ("none", "auto"):
+        return reference, new
+    x = np.array(new, dtype=np.float32, order="C", copy=True)
+    mean = reference.mean(axis=0, dtype=np.float64).astype(np.float32)
+    if mode in ("standardize", "spherize"):
+        x -= mean
+    if mode == "standardize":
+        std = (reference - mean).std(axis=0, dtype=np.float64).astype(np.float32)
+        np.divide(x, std, out=x, where=std > 0)
+    if mode in ("normalize", "spherize"):
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        np.divide(x, norms, out=x, where=norms > 0)
+    return preprocess.apply(mode, reference), x
 
 
 def _linear(reference: np.ndarray, new: np.ndarray, layout: np.ndarray) -> F32:
-    ones = np.ones((len(reference), 1))
-    design = np.hstack([reference.astype(np.float64), ones])
-    weights, *_ = np.linalg.lstsq(design, layout.astype(np.float64), rcond=None)
-    out = np.hstack([new.astype(np.float64), np.ones((len(new), 1))]) @ weights
-    return np.asarray(out, dtype=np.float32)
+    """PCA's map, from (a sample of) the fitted rows centred and their coordinates centred: the
+    least-squares solution of least norm is the projection itself, whatever the rows and dims."""
+    rows = np.arange(len(reference))
+    if len(rows) > LINEAR_SAMPLE:
+        rows = np.sort(np.random.default_rng(0).choice(rows, LINEAR_SAMPLE, replace=False))
+    x = reference[rows].astype(np.float64)
+    y = layout[rows].astype(np.float64)
+    mean_x, mean_y = x.mean(axis=0), y.mean(axis=0)
+    weights, *_ = np.linalg.lstsq(x - mean_x, y - mean_y, rcond=None)
+    return np.asarray((new - mean_x) @ weights + mean_y, dtype=np.float32)
 
 
 def nearest_fitted(
@@ -108,18 +143,22 @@ def nearest_fitted(
 
 def memberships(dist: np.ndarray, iterations: int = 64) -> np.ndarray:
     """umap's fuzzy memberships of each new row in its neighbours with local connectivity 0:
-    exp(-d / sigma), sigma found by bisection so that a row's memberships sum to log2(k)."""
+    exp(-d / sigma), sigma found by bisection so that the memberships past the first sum to
+    log2(k) (umap's ``smooth_knn_dist`` skips the first, the point itself in a fit), and at least
+    1e-3 of the mean distance."""
     d = dist.astype(np.float64)
     target = np.log2(d.shape[1])
     lo, hi = np.zeros(len(d)), np.full(len(d), np.inf)
     sigma = np.ones(len(d))
     for _ in range(iterations):
-        total = np.exp(-d / sigma[:, None]).sum(axis=1)
+        total = np.exp(-d[:, 1:] / sigma[:, None]).sum(axis=1)
         big = total > target
         hi = np.where(big, sigma, hi)
         lo = np.where(big, lo, sigma)
         sigma = np.where(np.isfinite(hi), (lo + hi) / 2, sigma * 2)
-    return np.exp(-d / sigma[:, None])
+    sigma = np.maximum(sigma, 1e-3 * d.mean())
+    out: np.ndarray = np.exp(-d / sigma[:, None])
+    return out
 
 
 def _umap_transform(
@@ -128,13 +167,18 @@ def _umap_transform(
     weights = memberships(dist)
     start = (weights[..., None] * layout[idx]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
     emb: F32 = start.astype(np.float32)
-    n_epochs = TRANSFORM_EPOCHS[0] if len(emb) <= 10_000 else TRANSFORM_EPOCHS[1]
-    head = np.repeat(np.arange(len(emb)), idx.shape[1])
-    tail, strength = idx.ravel(), weights.ravel()
-    keep = strength >= strength.max() / n_epochs  # edges too weak to be sampled: dropped
-    head, tail, strength = head[keep], tail[keep], strength[keep]
+    if params.get("n_epochs"):
+        n_epochs = max(1, int(params["n_epochs"]) // 3)
+    else:
+        n_epochs = TRANSFORM_EPOCHS[0] if len(emb) <= 10_000 else TRANSFORM_EPOCHS[1]
+    keep = weights >= weights.max() / n_epochs  # edges too weak to be sampled: dropped
     a, b = find_ab_params(float(params["spread"]), float(params["min_dist"]))
-    _held_sgd(emb, layout, head, tail, epochs_per_sample(strength, n_epochs), n_epochs, a, b, rep)
+    for first in range(0, len(emb), SGD_ROWS):
+        part = slice(first, first + SGD_ROWS)
+        rows, columns = np.nonzero(keep[part])
+        every = epochs_per_sample(weights[part][rows, columns], n_epochs)
+        tail = idx[part][rows, columns]
+        _held_sgd(emb[part], layout, rows, tail, every, n_epochs, a, b, rep)
     return emb
 
 
@@ -152,7 +196,7 @@ def _held_sgd(
     lo = _SEARCH[1]
     for epoch in range(n_epochs):
         rep.progress(lo + (1 - lo) * epoch / n_epochs, f"placing: epoch {epoch}/{n_epochs}")
-        alpha = np.float32(0.25 * (1.0 - epoch / n_epochs))
+        alpha = np.float32(0.25 * (1.0 - max(epoch - 1, 0) / n_epochs))  # (umap's order)
         due = np.flatnonzero(next_sample <= epoch)
         j = head[due]
         diff, d2, power = _apart(emb[j], layout[tail[due]], b32)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..projection import ProjectionResult, check_params, validate_params
 from ..projection.pca import preview as pca_preview
-from ..projection.placement import place, placed_result
+from ..projection.placement import place, placed_result, worth_placing
 from ..projection.result import Reporter
 from . import status as st
 from .subset import Rows, expand
@@ -39,6 +39,17 @@ class Listener(Protocol):
     ) -> None: ...
 
     def data_changed(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A result on screen and what it was computed for: its settings, the table's version and
+    how many of its rows were fitted (the others were placed)."""
+
+    result: ProjectionResult
+    settings: Settings
+    version: int
+    fitted: int
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class LiveProjection:
         self.result: ProjectionResult | None = None
         self.result_embedding: list[str] = []
         self.result_rows: Rows | None = None  # the subset the result was computed for
-        self._result_of: tuple[Settings, int, int] | None = None  # settings, version, rows fitted
+        self._shown: Shown | None = None  # the result with what it was computed for
         self._refit = False  # fit every row (none placed) until a fit of them lands
         self.shown = False
 
@@ -118,11 +129,12 @@ class LiveProjection:
         seq = self._seq
         running = st.running(settings.algorithm, seq, notices)
         self._listener.show_status(running)
-        if self._placeable(settings, len(matrix)):
-            self._submit_placement(matrix, settings, seq, running)
+        shown = self._placeable(settings, matrix.shape)
+        if shown is not None:
+            self._submit_placement(matrix, shown, seq, running, key[0])
             return
         self._preview_once(matrix, self.session.key(settings.embedding, rows), settings.algorithm)
-        self._submit(matrix, settings, params, seq, running)
+        self._submit(matrix, settings, params, seq, running, key[0])
 
     def refit(self) -> None:
         """Fit the current settings on every row again (rows placed since the fit move too)."""
@@ -131,26 +143,26 @@ class LiveProjection:
                 self._refit, self._submitted = True, None
                 self._request(self._settings)
 
-    def _placeable(self, settings: Settings, n_rows: int) -> bool:
-        """Whether the shown result's layout can take the table's new rows as it stands: the
-        same settings, on every row, and since then rows were only appended."""
-        if self._refit or self.result is None or self._result_of is None:
-            return False
-        fitted_with, version, _ = self._result_of
-        return (
-            settings.subset is None
-            and fitted_with.key() == settings.key()
-            and self.session.table.rows_kept_since(version)
-            and n_rows >= len(self.result.coords)
+    def _placeable(self, settings: Settings, shape: tuple[int, ...]) -> Shown | None:
+        """The shown result, if its layout can take the table's new rows as it stands: the same
+        settings, on every row, since then rows only appended, and not too many of them."""
+        shown = self._shown  # (read once: a result may land meanwhile)
+        if self._refit or shown is None or settings.subset is not None:
+            return None
+        ok = (
+            shown.settings.key() == settings.key()
+            and self.session.table.rows_kept_since(shown.version)
+            and shape[0] >= len(shown.result.coords)
+            and worth_placing(shown.fitted, shape[0], shape[1])
         )
+        return shown if ok else None
 
     def _submit_placement(
-        self, matrix: np.ndarray, settings: Settings, seq: int, running: st.Status
+        self, matrix: np.ndarray, shown: Shown, seq: int, running: st.Status, version: int
     ) -> None:
         """Place the rows past the shown layout into it, moving none of the others."""
-        result, (_, _, fitted) = self.result, self._result_of  # type: ignore[misc]
-        assert result is not None
-        listener, version = self._listener, self.session.table.version
+        result, settings, fitted = shown.result, shown.settings, shown.fitted
+        listener = self._listener
 
         def task(rep: Reporter) -> ProjectionResult:
             t0 = time.perf_counter()
@@ -158,7 +170,8 @@ class LiveProjection:
             return placed_result(result, fitted, result.coords, new, how, time.perf_counter() - t0)
 
         def on_done(placed: ProjectionResult) -> None:
-            self.result, self._result_of = placed, (settings, version, fitted)
+            self._shown = Shown(placed, settings, version, fitted)
+            self.result = placed
             self._draw(placed.coords, final=True, seq=seq, rows=None)
             listener.show_status(st.done(placed, seq))
 
@@ -174,14 +187,15 @@ class LiveProjection:
 
     def _submit(
         self, matrix: np.ndarray, settings: Settings, params: dict[str, Any], seq: int,
-        running: st.Status,
+        running: st.Status, version: int,
     ) -> None:  # fmt: skip
         listener, embedding = self._listener, list(settings.embedding)
-        rows, version = Rows.of(settings.subset), self.session.table.version
+        rows = Rows.of(settings.subset)
 
         def on_done(result: ProjectionResult) -> None:
+            self._shown = Shown(result, settings, version, len(result.coords))
             self.result, self.result_embedding, self.result_rows = result, embedding, rows
-            self._result_of, self._refit = (settings, version, len(result.coords)), False
+            self._refit = False
             self._draw(result.coords, final=True, seq=seq, rows=rows)
             listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 
@@ -228,7 +242,9 @@ class LiveProjection:
             every_row = replace(result, coords=expand(result.coords, rows, n_rows, np.nan))
             frame = self.session.frame(every_row, self.result_embedding)
             return frame.iloc[rows.indices[rows.indices < n_rows]]
-        if len(result.coords) != n_rows:
+        shown = self._shown
+        dropped = shown is not None and not self.session.table.rows_kept_since(shown.version)
+        if len(result.coords) != n_rows or dropped:  # (a drop then an append: the same count)
             why = self._error or "the projection of the new rows is still being computed"
             raise RuntimeError(
                 f"the table changed: it has {n_rows} rows now, the projection shown was computed "
@@ -281,7 +297,7 @@ class LiveProjection:
         with self._lock:
             self._drawn = False
             self._previewed = None
-        self.result, self._result_of = None, None
+        self.result, self._shown = None, None
         self.session.release_if_unused()
 
     def close(self) -> None:

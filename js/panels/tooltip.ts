@@ -44,7 +44,7 @@ export class Tooltip {
 
   receive(reply: RowReply, buffers: DataView[]): void {
     if (reply.values) {
-      const image = reply.image && buffers[0] ? pngUrl(buffers[0]) : null;
+      const image = reply.image && buffers[0] ? imageUrl(buffers[0]) : null;
       this.cache.set(reply.index, { values: reply.values, imageUrl: image });
       this.evict();
     }
@@ -115,7 +115,9 @@ export class Tooltip {
   }
 }
 
-function pngUrl(view: DataView): string {
+/** A URL of the image in `view` (PNG from the kernel; PNG or WebP in a saved page: the browser
+ * reads which from the bytes). */
+function imageUrl(view: DataView): string {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-  return URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+  return URL.createObjectURL(new Blob([bytes]));
 }

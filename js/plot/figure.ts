@@ -15,13 +15,15 @@ export interface Drawn {
   colors: () => Colors;
 }
 
-/** The figure at `scale`, its caption ending in `note`. */
+/** The figure at `scale` image pixels a CSS pixel, its caption ending in `note`. */
 export async function figure(drawn: Drawn, scale: number, note = ""): Promise<HTMLCanvasElement> {
   const points = drawn.scatter.current?.x.length ?? 0;
   const text = caption(drawn.status(), points) + note;
-  const plot = await drawn.scatter.exportImage(scale);
+  // regl-scatterplot's export multiplies by the screen's pixel ratio: ask for the scale wanted
+  const plot = await drawn.scatter.exportImage(scale / (window.devicePixelRatio || 1));
+  const drawnScale = plot.width / Math.max(1, drawn.scatter.cssWidth); // (what it gave)
   const labels = drawn.overlays.labelsShown();
-  return composePng(plot, drawn.colors(), text, pngTheme(drawn.root), scale, labels);
+  return composePng(plot, drawn.colors(), text, pngTheme(drawn.root), drawnScale, labels);
 }
 
 /** The saved picture of the final layout on screen, or null if another was drawn meanwhile. */

@@ -90,7 +90,6 @@ export function fontSize(size: number, largest: number): number {
   return Math.round(11 + 6 * Math.sqrt(largest > 0 ? size / largest : 0));
 }
 
-/** The label layer: DOM text over the plot, re-placed whenever the camera moves. */
 /** A label as shown: its text, centre (CSS pixels of the plot) and font size. */
 export interface ShownLabel {
   text: string;
@@ -99,6 +98,7 @@ export interface ShownLabel {
   size: number;
 }
 
+/** The label layer: DOM text over the plot, re-placed whenever the camera moves. */
 export class ClusterLabels {
   readonly element = document.createElement("div");
   private shownLabels: ShownLabel[] = [];

@@ -23,6 +23,8 @@ export function ownOutput(root: HTMLElement): HTMLElement | null {
 export class PictureSender {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private live = false;
+  /** Counts the pictures started: one drawn after a newer one started is not sent. */
+  private started = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -43,21 +45,32 @@ export class PictureSender {
     this.schedule();
   }
 
-  /** What is drawn changed, or the camera moved: draw the picture once it rests. */
+  /** What is drawn changed: draw the picture once it rests. */
   schedule(): void {
     if (!this.live) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.sendNow(), PICTURE_DELAY_MS);
   }
 
+  /** The camera moved: a picture waiting waits longer (a move alone sends none: each picture
+   * sent changes the notebook, which then asks to be saved). */
+  postpone(): void {
+    if (this.timer !== undefined) this.schedule();
+  }
+
   dispose(): void {
     this.live = false;
     clearTimeout(this.timer);
+    ownOutput(this.root)?.classList.remove("ew-picture-owner"); // (the picture shows again)
   }
 
   private async sendNow(): Promise<void> {
+    this.timer = undefined;
     if (!this.claim() || this.root.dataset.final !== "true") return;
+    const started = ++this.started;
     const picture = await this.draw();
-    if (picture && this.live) this.send(picture.seq, await picture.png.arrayBuffer());
+    if (!picture || !this.live || started !== this.started) return;
+    const png = await picture.png.arrayBuffer();
+    if (started === this.started) this.send(picture.seq, png);
   }
 }

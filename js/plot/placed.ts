@@ -5,6 +5,8 @@ import type { Points2D } from "./layout";
 /** Ring radius and line width, in CSS pixels. */
 const RADIUS = 5;
 const LINE = 1.5;
+/** At most this many rings a frame (the first placed rows on screen): each camera move draws them. */
+export const MAX_RINGS = 20_000;
 
 /** The first placed row of the finished layout `seq` says so (null: none placed). */
 export function placedFrom(info: Record<string, unknown> | undefined): number | null {
@@ -54,7 +56,7 @@ export class PlacedRings {
     context.lineWidth = LINE;
     context.beginPath();
     let drawn = 0;
-    for (let i = from; i < n; i++) {
+    for (let i = from; i < n && drawn < MAX_RINGS; i++) {
       if (hidden?.[i]) continue;
       const x = a * points.x[i] + c * points.y[i] + e;
       const y = b * points.x[i] + d * points.y[i] + f;

@@ -102,6 +102,11 @@ export class Scatter {
   private background = BACKGROUND;
   /** The plot's size in CSS pixels. */
   private size: [number, number];
+
+  /** The plot's width in CSS pixels. */
+  get cssWidth(): number {
+    return this.size[0];
+  }
   private readonly onMove: (event: MouseEvent) => void;
 
   constructor(container: HTMLElement, events: ScatterEvents) {
