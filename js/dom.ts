@@ -59,3 +59,21 @@ export function download(url: string, filename: string, revoke: boolean): void {
   link.remove();
   if (revoke) setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** A canvas layer over the plot, sized to its box in device pixels and cleared: its context
+ * (drawing in CSS pixels), its CSS size and the pixel ratio; null without a 2D context. */
+export function clearedLayer(
+  canvas: HTMLCanvasElement,
+): { context: CanvasRenderingContext2D; width: number; height: number; dpr: number } | null {
+  const { width, height } = canvas.getBoundingClientRect();
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+  }
+  const context = canvas.getContext("2d");
+  if (!context) return null;
+  context.setTransform(dpr, 0, 0, dpr, 0, 0);
+  context.clearRect(0, 0, width, height);
+  return { context, width, height, dpr };
+}

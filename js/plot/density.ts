@@ -3,6 +3,7 @@
 // translucent band with a darker iso-line at its edge. Computed in the browser from the points it
 // draws, so the filter and the legend apply at once, without a round trip: binning 1M points is
 // one pass. Drawn on a canvas of its own behind the WebGL one, moved with the camera.
+import { clearedLayer } from "../dom";
 import type { Points2D } from "./layout";
 
 /** Cells per side of the density grid. */
@@ -191,17 +192,9 @@ export class DensityLayer {
   }
 
   private draw(): void {
-    const { width, height } = this.canvas.getBoundingClientRect();
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-    }
-    const context = this.canvas.getContext("2d");
-    if (!context) return;
-    context.setTransform(1, 0, 0, 1, 0, 0);
-    context.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    if (!this.on || !this.extent) return;
+    const layer = clearedLayer(this.canvas);
+    if (!layer || !this.on || !this.extent) return;
+    const { context, dpr } = layer;
     // plot space -> CSS pixels (the camera) -> device pixels; then the grid onto its extent, its
     // row 0 at the top
     const [a, b, c, d, e, f] = this.transform();

@@ -1,5 +1,6 @@
 // Rings around the rows placed into the layout without a refit (rows added to a shown table, from
 // `status.info.placed`): a canvas over the points, drawn again whenever the camera moves.
+import { clearedLayer } from "../dom";
 import type { Points2D } from "./layout";
 
 /** Ring radius and line width, in CSS pixels. */
@@ -37,16 +38,9 @@ export class PlacedRings {
 
   /** Follow the camera (every view change). */
   place(): void {
-    const { width, height } = this.canvas.getBoundingClientRect();
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-    }
-    const context = this.canvas.getContext("2d");
-    if (!context) return;
-    context.setTransform(dpr, 0, 0, dpr, 0, 0);
-    context.clearRect(0, 0, width, height);
+    const layer = clearedLayer(this.canvas);
+    if (!layer) return;
+    const { context, width, height } = layer;
     const { points, from, hidden } = this;
     const n = points?.x.length ?? 0;
     this.canvas.dataset.rings = "0";
