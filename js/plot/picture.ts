@@ -1,11 +1,10 @@
 // The saved picture (embed_widget/widget/picture.py): once a final layout rests, the figure is
-// drawn at 1x and sent to the kernel, which keeps it in the output displayed right after the
-// widget's. A notebook opened where the widget cannot render shows that output; wherever a view
+// made from the frame on screen and sent to the kernel, which keeps it in the output displayed
+// right after the widget's. A notebook opened where the widget cannot render shows that output; wherever a view
 // renders, its output is marked "ew-picture-owner" and the picture beside it is hidden (styles.css).
 
 /** The picture is drawn this long after the last change (layout, colours, legend, camera). */
 export const PICTURE_DELAY_MS = 1500;
-export const PICTURE_SCALE = 1;
 
 export interface Picture {
   /** The final layout drawn (the kernel keeps only the one on screen). */

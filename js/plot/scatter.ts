@@ -274,6 +274,11 @@ export class Scatter {
     return this.canvas.toDataURL("image/png");
   }
 
+  /** The frame on screen (no redraw), at the screen's pixel ratio. */
+  frameImage(): ImageData {
+    return this.plot.export(undefined);
+  }
+
   /** The plot drawn again at `scale` times its size (points scaled too). */
   exportImage(scale: number): Promise<ImageData> {
     return this.plot.export({ scale, antiAliasing: 1 }) as Promise<ImageData>;
