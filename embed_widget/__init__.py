@@ -14,8 +14,9 @@ from .table import Table
 
 if TYPE_CHECKING:
     from .widget import EmbeddingView
+    from .widget.compare import Comparison, compare
 
-__all__ = ["EmbeddingView", "Image", "InvalidSetting", "Table"]
+__all__ = ["Comparison", "EmbeddingView", "Image", "InvalidSetting", "Table", "compare"]
 __version__ = "0.1.0"
 
 
@@ -25,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from .widget import EmbeddingView
 
         return EmbeddingView
+    if name in ("compare", "Comparison"):
+        from .widget import compare as linked
+
+        return getattr(linked, name)
     raise AttributeError(f"module 'embed_widget' has no attribute {name!r}")

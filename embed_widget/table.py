@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .widget import EmbeddingView
+    from .widget.compare import Comparison
 
 
 class Table(data.Table):
@@ -73,6 +74,18 @@ class Table(data.Table):
 
             self._view = EmbeddingView(self)
         return self._view
+
+    def compare(self, embeddings: Sequence[str | Sequence[str]], **kwargs: Any) -> Comparison:
+        """Linked views of several embeddings of this table, side by side (2 to 4).
+
+        ``t.compare(["emb_epoch1", "emb_epoch10"])``: one view per item (a column name, or a
+        list of numeric columns), rows matched by row number, each layout aligned to the first.
+        Keyword arguments go to :func:`embed_widget.compare` (``align``, ``link_zoom``) or to
+        every view (``algorithm``, ``params``, ``color_by``, ...).
+        """
+        from .widget.compare import compare_columns
+
+        return compare_columns(self, embeddings, **kwargs)
 
     def neighbors(self, row: int, k: int = 10, metric: str | None = None) -> pd.DataFrame:
         """The ``k`` rows nearest to ``row`` in the original space (exact), nearest first.

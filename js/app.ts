@@ -14,6 +14,7 @@ import { Tooltip } from "./panels/tooltip";
 import { EXPORT_SCALE } from "./plot/export";
 import { type Drawn, figure, picture } from "./plot/figure";
 import { alignTo, extended, normalize, refit } from "./plot/layout";
+import { Link } from "./plot/linked";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { type DrawnClusters, Overlays } from "./plot/overlays";
 import { drawablePositions, interpolate } from "./plot/palette";
@@ -56,6 +57,7 @@ export class App {
   private readonly explore: ExploreBar;
   private readonly overlays: Overlays;
   private readonly actionsBar: ActionBar;
+  private readonly link: Link;
   /** Rows hidden now (filter, legend, outside a subset), or null. */
   private hidden: Uint8Array | null = null;
   private focus: { index: number; neighbors: number[] } | null = null;
@@ -114,6 +116,8 @@ export class App {
       onSelect: (indices) => this.select(indices),
       onView: () => {
         this.overlays.place();
+        this.link.place();
+        this.link.moved();
         this.pictures.postpone();
       },
     });
@@ -127,7 +131,18 @@ export class App {
       status: () => this.model.get("status") ?? {},
       colors: () => this.model.get("_colors"),
     };
-    this.plotBox.append(this.tooltip.element, this.details.element);
+    this.link = new Link({
+      position: (row) =>
+        row < (this.scatter.current?.x.length ?? 0) ? this.scatter.screenPosition(row) : undefined,
+      hidden: (row) => this.hidden?.[row] === 1,
+      camera: () => this.scatter.cameraView(),
+      setCamera: (view) => {
+        this.scatter.setCameraView(view);
+        this.overlays.place();
+        this.link.place();
+      },
+    });
+    this.plotBox.append(this.link.element, this.tooltip.element, this.details.element);
     this.wheel = new WheelGate(this.plotBox);
   }
 
@@ -176,6 +191,8 @@ export class App {
     this.listen("change:_filter", () => this.showFilter());
     this.listen("change:subset", () => this.showSubsetButtons());
     this.listen("change:filter", () => this.showFilter());
+    this.listen("change:_link", () => this.link.update(this.model.get("_link")));
+    this.link.update(this.model.get("_link"));
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
     this.model.on("msg:custom", onMessage);
     this.cleanups.push(() => this.model.off("msg:custom", onMessage));
@@ -224,6 +241,7 @@ export class App {
     this.explore.dispose();
     this.details.dispose();
     this.overlays.dispose();
+    this.link.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();
@@ -270,7 +288,9 @@ export class App {
     // rows placed into the layout on screen: the others stay put; any other layout is fitted in
     // and turned to match the one it replaces
     let points = previous && this.lastRaw ? extended(this.lastRaw, previous, raw) : null;
-    if (!points) points = previous ? refit(alignTo(previous, normalize(raw))) : normalize(raw);
+    // (a layout of linked views comes turned by the kernel, to match the other views)
+    if (!points)
+      points = previous && !layout.aligned ? refit(alignTo(previous, normalize(raw))) : normalize(raw);
     this.lastRaw = raw;
     // Streamed frames of one computation follow each other directly; a new result animates.
     const seq = layout.seq ?? 0;
@@ -287,6 +307,7 @@ export class App {
       this.root.dataset.layouts = String(this.layoutsDrawn);
       if (this.emphasised !== points.x.length) this.showEmphasis(); // (first layout, new rows)
       this.overlays.drawn(points, this.drawnClusters());
+      this.link.place();
       this.overlays.showPlaced(this.placedStart());
       this.pictures.claim();
       this.pictures.schedule();
@@ -379,6 +400,7 @@ export class App {
   }
 
   private hover(index: number | null): void {
+    this.link.hovered(index);
     if (index === null) {
       this.tooltip.hover(null);
       return;

@@ -14,6 +14,7 @@ from embed_widget.session import Status
 from embed_widget.widget import EmbeddingView, protocol
 from embed_widget.widget.clusters import Clustering
 from embed_widget.widget.explore import Exploring
+from embed_widget.widget.linking import Linking
 
 JS = Path(__file__).parent.parent / "js" / "protocol"
 
@@ -47,6 +48,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("FilterState", protocol.FilterState),
     ("ClusterState", protocol.ClusterState),
     ("LiveReply", protocol.LiveReply),
+    ("LinkState", protocol.LinkState),
     ("FileReply", protocol.FileReply),
 ]
 
@@ -60,6 +62,7 @@ def test_the_traits_interface_lists_the_synced_traits() -> None:
     own = set(EmbeddingView.class_own_traits(sync=lambda v: v))
     own |= set(Exploring.class_own_traits(sync=lambda v: v))
     own |= set(Clustering.class_own_traits(sync=lambda v: v))
+    own |= set(Linking.class_own_traits(sync=lambda v: v))
     assert interfaces()["Traits"] == own
 
 

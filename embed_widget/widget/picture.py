@@ -4,9 +4,10 @@ after the widget's.
 A notebook saved without its widget state (JupyterLab's default), opened untrusted (a colleague's
 copy: widgets are not rendered there) or by a static renderer shows "model not found" or the view's
 text where the widget was; the picture below it still shows the last final layout, its colours and
-legend, and its caption says to run the cell. The frontend makes it (the PNG export's figure, from the frame
-on screen) once a final layout rests and sends it; the kernel puts it in the output it displayed after the
-widget (a ``display_id``). A view that renders hides that output (``js/plot/picture.ts``).
+legend, and its caption says to run the cell. The frontend makes it (the PNG export's figure,
+from the frame on screen) once a final layout rests and sends it; the kernel puts it in the
+output it displayed after the widget (a ``display_id``). A view that renders hides that
+output (``js/plot/picture.ts``).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ __all__ = [
     "FilterState",
     "Layout",
     "Limits",
+    "LinkState",
     "LiveReply",
     "Neighbor",
     "NoColors",
@@ -81,6 +82,18 @@ class Layout(TypedDict):
     n: int
     #: a PCA preview shown while UMAP / t-SNE start (not the request's own layout)
     preview: bool
+    #: turned by the kernel to match linked views: drawn as it is (not turned to the last one)
+    aligned: bool
+
+
+class LinkState(TypedDict):
+    """The linked views a view belongs to (``_link``): views of one ``group`` mark the row
+    hovered in any of them. ``keys`` (int32 per row) match rows across tables (None: by row
+    number); ``zoom`` links the cameras too."""
+
+    group: str
+    keys: bytes | None
+    zoom: bool
 
 
 class NoColors(TypedDict):

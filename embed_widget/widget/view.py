@@ -24,9 +24,10 @@ from .choices import Choices
 from .clusters import CLUSTER_COLUMN, Clustering, with_derived
 from .encodings import COLOR_SCALES, LastEncoding, column_infos, no_colors
 from .explore import Exploring
+from .linking import Linking
 from .outputs import Outputs
 from .picture import SavedPicture
-from .protocol import Colors, Layout, LiveReply
+from .protocol import Colors, LiveReply
 from .quality import QUALITY_COLUMN, LayoutQuality
 from .replies import reply, rows_reply
 from .settings import (
@@ -49,7 +50,7 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 
 
-class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyWidget):
+class EmbeddingView(Exploring, Clustering, Linking, Sharing, SavedPicture, anywidget.AnyWidget):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -109,9 +110,6 @@ class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyW
 
     _columns = traitlets.List(traitlets.Dict()).tag(sync=True)
     """The table's columns (:class:`~embed_widget.widget.protocol.ColumnInfo`)."""
-
-    _layout = traitlets.Dict().tag(sync=True)
-    """Current coordinates (:class:`~embed_widget.widget.protocol.Layout`)."""
 
     _colors = traitlets.Dict().tag(sync=True)
     """Colour encoding from :func:`~embed_widget.widget.encodings.color_encoding`."""
@@ -233,12 +231,7 @@ class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyW
     def show_layout(
         self, coords: np.ndarray, *, final: bool, seq: int, preview: bool = False
     ) -> None:
-        coords = np.ascontiguousarray(coords, dtype=np.float32)
-        layout: Layout = {
-            "coords": coords.tobytes(), "final": final, "seq": seq, "n": len(coords),
-            "preview": preview,
-        }  # fmt: skip
-        self._layout = dict(layout)
+        self.publish_layout(coords, final=final, seq=seq, preview=preview)
         if final and not preview:  # clusters first: their labels are what the user sees
             self._clusters_layout_done(seq)
             self.quality.layout_done(self.live, seq, asked=self.color_by == QUALITY_COLUMN)
@@ -373,6 +366,8 @@ class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyW
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("type") == "output":
+            if content.get("shown"):
+                self._start()  # (a view in a box: the box's display did not start it)
             self._outputs.changed(bool(content.get("shown")))
             self.send(dict(LiveReply(type="live")))  # a kernel holds it (not a saved state only)
             return
@@ -396,5 +391,5 @@ class EmbeddingView(Exploring, Clustering, Sharing, SavedPicture, anywidget.AnyW
         if self._live is None:
             return
         self._live.hide()
-        self._layout = {}
+        self.clear_layout()
         self.status = dict(st.idle("not shown: display the table again to recompute"))

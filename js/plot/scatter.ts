@@ -224,6 +224,16 @@ export class Scatter {
     this.plot.zoomToPoints(indices, { padding: 0.25, transition: true }).catch(() => {});
   }
 
+  /** The camera's view matrix (to move linked views' cameras with it). */
+  cameraView(): ArrayLike<number> {
+    return this.plot.get("cameraView") as unknown as ArrayLike<number>;
+  }
+
+  /** Move the camera to `view` (no view event: a linked view follows, it does not lead). */
+  setCameraView(view: ArrayLike<number>): void {
+    this.plot.view(Array.from(view), { preventEvent: true });
+  }
+
   screenPosition(index: number): [number, number] | undefined {
     return this.plot.getScreenPosition(index);
   }

@@ -30,6 +30,10 @@ export function toUint32(value: Binary | null | undefined): Uint32Array {
   return typed(value, 4, (b, o, n) => new Uint32Array(b, o, n));
 }
 
+export function toInt32(value: Binary | null | undefined): Int32Array {
+  return typed(value, 4, (b, o, n) => new Int32Array(b, o, n));
+}
+
 export function toUint16(value: Binary | null | undefined): Uint16Array {
   return typed(value, 2, (b, o, n) => new Uint16Array(b, o, n));
 }

@@ -68,6 +68,17 @@ export interface Layout {
   n?: number;
   /** A PCA preview shown while UMAP / t-SNE start (not the request's own layout). */
   preview?: boolean;
+  /** Turned by the kernel to match linked views: drawn as it is (not turned to the last one). */
+  aligned?: boolean;
+}
+
+/** The linked views this view belongs to (`_link`); empty ({}) when it is on its own. */
+export interface LinkState {
+  group: string;
+  /** int32 per row matching rows across tables; null: rows match by row number. */
+  keys: DataView | null;
+  /** The cameras move together. */
+  zoom: boolean;
 }
 
 export interface NoColors {
@@ -168,6 +179,7 @@ export interface Traits {
   _search: Partial<SearchState>;
   _filter: Partial<FilterState>;
   _clusters: Partial<ClusterState>;
+  _link: Partial<LinkState>;
 }
 
 export type Model = AnyModel<Traits>;
