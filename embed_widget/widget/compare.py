@@ -111,6 +111,10 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
                 view.unlink()
         super().close()
 
+    def __repr__(self) -> str:
+        shown = " | ".join(", ".join(v.embedding) or "?" for v in self.views)
+        return f"Comparison of {len(self.views)} linked views: {shown}"
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         for view in self.views:
             view._start()  # (the grid's display does not display its children)
