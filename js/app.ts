@@ -3,6 +3,7 @@
 
 import { type ActionBar, actionBar } from "./controls/actions";
 import { ExploreBar } from "./controls/explore";
+import { StepsBar } from "./controls/steps";
 import { Toolbar } from "./controls/toolbar";
 import { download, el } from "./dom";
 import { DetailsPanel } from "./panels/details";
@@ -58,6 +59,7 @@ export class App {
   private readonly overlays: Overlays;
   private readonly actionsBar: ActionBar;
   private readonly link: Link;
+  private readonly stepsBar = new StepsBar({ go: (index) => this.set("step", index) });
   /** Rows hidden now (filter, legend, outside a subset), or null. */
   private hidden: Uint8Array | null = null;
   private focus: { index: number; neighbors: number[] } | null = null;
@@ -107,6 +109,7 @@ export class App {
       this.toolbar.paramsBox,
       this.explore.element,
       this.statusBar.element,
+      this.stepsBar.element,
       main,
       this.actionsBar.element,
       this.selectionList.element,
@@ -193,6 +196,14 @@ export class App {
     this.listen("change:filter", () => this.showFilter());
     this.listen("change:_link", () => this.link.update(this.model.get("_link")));
     this.link.update(this.model.get("_link"));
+    const showSteps = () =>
+      this.stepsBar.show(
+        this.model.get("steps") ?? [],
+        this.model.get("step") ?? 0,
+        this.model.get("_steps"),
+      );
+    for (const name of ["steps", "step", "_steps"] as const) this.listen(`change:${name}`, showSteps);
+    showSteps();
     const onMessage = (message: unknown, buffers: DataView[]) => this.receive(message, buffers);
     this.model.on("msg:custom", onMessage);
     this.cleanups.push(() => this.model.off("msg:custom", onMessage));
@@ -242,6 +253,7 @@ export class App {
     this.details.dispose();
     this.overlays.dispose();
     this.link.dispose();
+    this.stepsBar.dispose();
     this.selectionList.dispose();
     this.scatter.destroy();
     this.root.remove();

@@ -15,6 +15,7 @@ from embed_widget.widget import EmbeddingView, protocol
 from embed_widget.widget.clusters import Clustering
 from embed_widget.widget.explore import Exploring
 from embed_widget.widget.linking import Linking
+from embed_widget.widget.stepping import Stepping
 
 JS = Path(__file__).parent.parent / "js" / "protocol"
 
@@ -49,6 +50,7 @@ PAIRS: list[tuple[str, Any]] = [
     ("ClusterState", protocol.ClusterState),
     ("LiveReply", protocol.LiveReply),
     ("LinkState", protocol.LinkState),
+    ("StepsState", protocol.StepsState),
     ("FileReply", protocol.FileReply),
 ]
 
@@ -63,6 +65,7 @@ def test_the_traits_interface_lists_the_synced_traits() -> None:
     own |= set(Exploring.class_own_traits(sync=lambda v: v))
     own |= set(Clustering.class_own_traits(sync=lambda v: v))
     own |= set(Linking.class_own_traits(sync=lambda v: v))
+    own |= set(Stepping.class_own_traits(sync=lambda v: v))
     assert interfaces()["Traits"] == own
 
 

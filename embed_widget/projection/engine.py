@@ -35,6 +35,8 @@ class _Job:
     on_error: ErrorFn | None
     #: run instead of the projector's ``project`` (e.g. placing new rows into a layout)
     task: Callable[[Reporter], ProjectionResult] | None = None
+    #: a task's finished parts (``Reporter.part``), delivered as the other callbacks
+    on_part: Callable[[Any], None] | None = None
 
 
 class ProjectionEngine:
@@ -82,16 +84,17 @@ class ProjectionEngine:
         on_done: DoneFn | None = None,
         on_error: ErrorFn | None = None,
         task: Callable[[Reporter], ProjectionResult] | None = None,
+        on_part: Callable[[Any], None] | None = None,
     ) -> int:
-        """Queue a projection (or ``task``, given a reporter of progress and cancellation),
-        superseding the channel's queued or running one; returns its id."""
+        """Queue a projection (or ``task``, given a reporter of progress, frames, parts and
+        cancellation), superseding the channel's queued or running one; returns its id."""
         with self._deliver, self._cv:
             if self._closed:
                 raise RuntimeError("this ProjectionEngine was shut down")
             self._ids += 1
             job = _Job(
                 self._ids, channel, key, matrix, algorithm, dict(params),
-                on_progress, on_frame, on_done, on_error, task,
+                on_progress, on_frame, on_done, on_error, task, on_part,
             )  # fmt: skip
             self._latest[channel] = job.id
             self._pending.pop(channel, None)
@@ -178,7 +181,13 @@ class ProjectionEngine:
         progress = lambda f, p: self._deliver_to(job, job.on_progress, f, p)  # noqa: E731
         try:
             if job.task is not None:
-                result = job.task(Reporter(progress, None, lambda: self._stale(job)))
+                frame = lambda c: self._deliver_to(job, job.on_frame, c)  # noqa: E731
+                rep = Reporter(
+                    progress, frame if job.on_frame is not None else None,
+                    lambda: self._stale(job),
+                    on_part=lambda part: self._deliver_to(job, job.on_part, part),
+                )  # fmt: skip
+                result = job.task(rep)
             else:
                 result = self.projector.project(
                     job.key, job.matrix, job.algorithm, job.params,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -57,6 +58,12 @@ def check_values(matrix: np.ndarray) -> None:
         raise ValueError(
             f"all {matrix.shape[0]} embedding rows are identical: there is nothing to project"
         )
+
+
+def layout_digest(coords: np.ndarray) -> str:
+    """A short fingerprint of a layout's values."""
+    data = np.ascontiguousarray(coords, dtype=np.float32).tobytes()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _remember_layout(cache: KeyCache, algorithm: str, coords: F32) -> None:
@@ -133,6 +140,7 @@ class Projector:
         on_progress: ProgressFn | None = None,
         on_frame: FrameFn | None = None,
         should_stop: StopFn | None = None,
+        start: np.ndarray | None = None,
     ) -> ProjectionResult:
         """Project ``matrix`` to 2-D.
 
@@ -150,6 +158,9 @@ class Projector:
             Intermediate float32 (N, 2) layouts (UMAP epochs, t-SNE iterations), <= 10 per second.
         should_stop
             Polled often; when it returns True the computation raises :class:`Cancelled`.
+        start
+            UMAP and t-SNE: an N x 2 layout to continue from (another embedding's layout of
+            the same rows, e.g. the previous training step's) instead of a fresh one.
 
         Raises
         ------
@@ -172,14 +183,17 @@ class Projector:
             matrix = self._prepared(cache, matrix, mode)
             key = (key, mode)
             cache = self._key_cache(key, matrix)
-        rkey = (key, algorithm, _freeze(effective))
+        warm = start is not None and algorithm in ("umap", "tsne") and len(start) == len(matrix)
+        rkey: tuple[Any, ...] = (key, algorithm, _freeze(effective))
+        if warm:  # (the result depends on where it started)
+            rkey = (*rkey, layout_digest(start))  # type: ignore[arg-type]
         hit = self._results.get(rkey)
         if hit is not None:
             info = {**hit.info, "cached": True}
             _remember_layout(cache, algorithm, hit.coords)
             return replace(hit, notices=notices, info=info, seconds=time.perf_counter() - t0)
 
-        rep = Reporter(on_progress, on_frame, should_stop)
+        rep = Reporter(on_progress, on_frame, should_stop, start=start if warm else None)
         rep.check()
         coords, info = _compute(cache, matrix, algorithm, effective, rep)
         _remember_layout(cache, algorithm, coords)

@@ -68,7 +68,13 @@ class Reporter:
         on_progress: ProgressFn | None = None,
         on_frame: FrameFn | None = None,
         should_stop: StopFn | None = None,
+        *,
+        start: np.ndarray | None = None,
+        on_part: Callable[[Any], None] | None = None,
     ) -> None:
+        #: a layout to start from instead of a fresh one (steps: the previous step's)
+        self.start = start
+        self._on_part = on_part
         self._on_progress = on_progress
         self._on_frame = on_frame
         self._should_stop = should_stop
@@ -107,6 +113,12 @@ class Reporter:
         if force or now - self._last_frame >= frame_interval(len(coords)):
             self._last_frame = now
             self._on_frame(as_coords(coords))
+
+    def part(self, value: Any) -> None:
+        """Hand over a finished part of a task's work (a step's layout) as soon as it is done."""
+        self.check()
+        if self._on_part is not None:
+            self._on_part(value)
 
     def announcer(self, phase: str) -> Callable[[], None]:
         """A callback that reports ``phase`` at the current progress (for waits that cannot

@@ -8,6 +8,7 @@ measured iteration time) that reports progress, streams a frame and answers a ca
 Same seed and parameters give the same coordinates whether or not the affinities were reused.
 ``start="previous"`` is the one path-dependent option: the layout continues from the last t-SNE
 layout of this embedding for at most ``WARM_ITERATIONS`` iterations, without early exaggeration.
+A layout handed in (``Reporter.start``: the previous training step's) starts it the same way.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def _start(
     """The initial layout, the number of iterations and of early-exaggeration iterations."""
     from openTSNE import initialization
 
-    previous = cache.get(Slot.LAST, "tsne") if params["start"] == "previous" else None
+    previous = rep.start
+    if previous is None and params["start"] == "previous":
+        previous = cache.get(Slot.LAST, "tsne")
     if previous is not None and previous.shape == (x.shape[0], 2):
         # already spread out: no early exaggeration, a few hundred iterations settle it
         rep.continue_from_previous()

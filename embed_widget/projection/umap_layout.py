@@ -11,7 +11,8 @@ and parameters give the same coordinates whether or not cached stages were reuse
 ``random_state=None`` uses the parallel (non-deterministic) epochs.
 
 ``start="previous"`` is the one path-dependent option: the layout starts from the last UMAP layout
-of this embedding (any parameters) and runs at most ``WARM_EPOCHS`` epochs on the new graph.
+of this embedding (any parameters) and runs at most ``WARM_EPOCHS`` epochs on the new graph. A
+layout handed in (``Reporter.start``: the previous training step's) starts it the same way.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def run(
     x = reduced_matrix(cache, matrix, params["pca_dims"])
     n = x.shape[0]
     n_epochs = params["n_epochs"] or default_epochs(n)
-    previous = cache.get(Slot.LAST, "umap") if params["start"] == "previous" else None
+    previous = rep.start if rep.start is not None else _last(cache, params)
     if previous is not None and previous.shape == (n, 2):
         n_epochs = min(n_epochs, WARM_EPOCHS)
     graph = _pruned(fuzzy_graph(cache, x, source, metric, k, rep), n_epochs)
@@ -129,6 +130,11 @@ def run(
     rep.timed("layout", time.perf_counter() - t0)
     started = "previous" if rep.warm_start else "spectral"
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
+
+
+def _last(cache: KeyCache, params: dict[str, Any]) -> F32 | None:
+    """The last UMAP layout of this embedding, with ``start="previous"``."""
+    return cache.get(Slot.LAST, "umap") if params["start"] == "previous" else None
 
 
 def _scaled(layout: np.ndarray) -> F32:

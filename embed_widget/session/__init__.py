@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from .export import library_versions, projection_frame
-from .live import Listener, LiveProjection, Settings
+from .live import Listener, LiveProjection
+from .requests import Settings
 from .session import MIN_ROWS_FOR_UMAP, ProjectionSession, default_algorithm, session_for
 from .status import Status
 

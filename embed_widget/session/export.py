@@ -46,6 +46,8 @@ def projection_frame(
         "embedding": list(embedding),
         "notices": list(result.notices),
         "placed": dict(placed) if placed else None,
+        # a training step's layout: which, and what it started from (see session/steps.py)
+        "step": dict(result.info["step"]) if "step" in result.info else None,
         "versions": library_versions(),
         "renamed": renamed,
     }

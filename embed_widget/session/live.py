@@ -7,11 +7,10 @@ request a status or layout belongs to.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -21,6 +20,8 @@ from ..projection.pca import preview as pca_preview
 from ..projection.placement import place, placed_result, worth_placing
 from ..projection.result import Reporter
 from . import status as st
+from .requests import Settings, Shown
+from .steps import StepPart, StepsShown, StepsState, steps_task
 from .subset import Rows, expand
 
 if TYPE_CHECKING:
@@ -40,32 +41,7 @@ class Listener(Protocol):
 
     def data_changed(self) -> None: ...
 
-
-@dataclass(frozen=True)
-class Shown:
-    """A result on screen and what it was computed for: its settings, the table's version and
-    how many of its rows were fitted (the others were placed)."""
-
-    result: ProjectionResult
-    settings: Settings
-    version: int
-    fitted: int
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a view asks for: the algorithm, its parameters and the embedding columns."""
-
-    algorithm: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    embedding: tuple[str, ...] = ()
-    #: the rows to project on their own (uint32 bytes), or None for all
-    subset: bytes | None = None
-
-    def key(self) -> tuple[str, str, tuple[str, ...], str | None]:
-        rows = Rows.of(self.subset)
-        return (self.algorithm, json.dumps(dict(self.params), sort_keys=True, default=str),
-                self.embedding, rows.digest if rows else None)  # fmt: skip
+    def show_steps(self, state: StepsState) -> None: ...
 
 
 class LiveProjection:
@@ -93,6 +69,8 @@ class LiveProjection:
         self.result_rows: Rows | None = None  # the subset the result was computed for
         self._shown: Shown | None = None  # the result with what it was computed for
         self._refit = False  # fit every row (none placed) until a fit of them lands
+        self._steps = StepsShown()
+        self._seq_lock = threading.Lock()
         self.shown = False
 
     # --- requests ---------------------------------------------------------------------------------
@@ -110,8 +88,13 @@ class LiveProjection:
         self._settings = settings
         key = (self.session.table.version, *settings.key())
         if key == self._submitted:
+            if settings.steps:  # only the step on screen changed
+                self._show_step(settings.step)
             return
         self._submitted = key
+        if settings.steps:
+            self._submit_steps(settings, key[0])
+            return
         rows = Rows.of(settings.subset)
         try:
             matrix = self.session.matrix(settings.embedding, rows)
@@ -120,13 +103,12 @@ class LiveProjection:
         except (ValueError, TypeError, KeyError) as error:
             self._submitted = None
             self.session.engine.cancel(self)  # a job still running for older settings
-            self._seq += 1
+            self._next_seq()
             self._error = str(error)
             self._listener.show_status(st.failed(self._error))
             return
         self._error = None
-        self._seq += 1
-        seq = self._seq
+        seq = self._next_seq()
         running = st.running(settings.algorithm, seq, notices)
         self._listener.show_status(running)
         shown = self._placeable(settings, matrix.shape)
@@ -135,6 +117,66 @@ class LiveProjection:
             return
         self._preview_once(matrix, self.session.key(settings.embedding, rows), settings.algorithm)
         self._submit(matrix, settings, params, seq, running, key[0])
+
+    def _next_seq(self) -> int:
+        with self._seq_lock:  # (a step shown from the engine's thread counts too)
+            self._seq += 1
+            return self._seq
+
+    def _submit_steps(self, settings: Settings, version: int) -> None:
+        """Lay out every step in order (one task); show the step on screen once it is done."""
+        self._error, rows, listener = None, Rows.of(settings.subset), self._listener
+        seq = self._next_seq()
+        running = st.running(settings.algorithm, seq, [])
+        self._steps = steps = StepsShown(settings, version, running)
+        listener.show_status(running)
+        listener.show_steps(steps.state())
+
+        def on_part(part: StepPart) -> None:
+            steps.done[part[0]] = part[1]
+            listener.show_steps(steps.state())
+            if part[0] == self._wanted_step():
+                self._show_step(part[0])
+
+        def on_progress(fraction: float, phase: str) -> None:
+            steps.progress = (fraction, phase)
+            if self._wanted_step() not in steps.done:  # (else the step shown is done)
+                listener.show_status(st.progressed(running, fraction, phase))
+            listener.show_steps(steps.state())
+
+        def on_error(error: BaseException) -> None:
+            self._submitted, self._error = None, str(error)
+            listener.show_status(st.failed(self._error, seq))
+
+        self.session.engine.submit(
+            self.session.key(settings.steps[:1], rows), np.zeros((0, 0)), settings.algorithm,
+            {}, channel=self, on_progress=on_progress, on_part=on_part, on_error=on_error,
+            on_frame=lambda coords: self._draw(coords, final=False, seq=seq, rows=rows),
+            task=steps_task(self.session, settings, version, self._wanted_step),
+        )  # fmt: skip
+
+    def _wanted_step(self) -> int:
+        settings = self._settings
+        return settings.step if settings is not None else 0
+
+    def _show_step(self, index: int) -> None:
+        """Draw step ``index`` if it is laid out (else it shows once it is)."""
+        steps = self._steps
+        result = steps.done.get(index)
+        if steps.settings is None or steps.running is None:
+            return
+        if result is None:  # waiting for the steps before it
+            self._listener.show_status(st.progressed(steps.running, *steps.progress))
+            return
+        with self._seq_lock:
+            self._seq += 1
+            seq, rows = self._seq, Rows.of(steps.settings.subset)
+            column = steps.settings.steps[index]
+            settings = replace(steps.settings, embedding=(column,), step=index)
+            self._shown = Shown(result, settings, steps.version, len(result.coords))
+            self.result, self.result_embedding, self.result_rows = result, [column], rows
+        self._draw(result.coords, final=True, seq=seq, rows=rows)
+        self._listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 
     def refit(self) -> None:
         """Fit the current settings on every row again (rows placed since the fit move too)."""

@@ -19,6 +19,7 @@ from ..projection.knn import is_exact
 from ..projection.neighbors import METRICS, NeighborIndex
 from ..projection.quality import Quality, layout_quality
 from ..projection.schema import data_limits
+from .steps import StepLayouts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,6 +70,7 @@ class ProjectionSession:
         self._neighbors: tuple[tuple[Any, ...], NeighborIndex] | None = None
         self._subset: tuple[tuple[Any, ...], np.ndarray] | None = None
         self._lives: list[LiveProjection] = []
+        self.step_layouts = StepLayouts()  # (layouts of training steps, see steps.py)
         table.subscribe(self._on_data_changed)
         with _sessions_lock:
             old = _sessions.get(table)
@@ -257,6 +259,7 @@ class ProjectionSession:
                 return
             self._matrix_key, self._matrix, self._neighbors, self._subset = None, None, None, None
         self.engine.projector.clear()
+        self.step_layouts.clear()
 
     def _on_data_changed(self) -> None:
         # The old data's caches (neighbour graphs, affinities, results) go; views recompute.
@@ -264,5 +267,6 @@ class ProjectionSession:
             self._matrix_key, self._matrix, self._neighbors, self._subset = None, None, None, None
             lives = list(self._lives)
         self.engine.projector.clear()
+        self.step_layouts.clear()
         for live in lives:
             live.data_changed()

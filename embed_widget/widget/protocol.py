@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from ..session import Status
+from ..session.steps import StepsState
 
 __all__ = [
     "CategoricalColors",
@@ -32,6 +33,7 @@ __all__ = [
     "RowsReply",
     "SearchState",
     "Status",
+    "StepsState",
 ]
 
 Role = Literal["embedding", "color", "image", "label"]

@@ -30,7 +30,7 @@ __all__ = [
 ACCEPTED = (
     "algorithm", "params", "embedding", "color_by", "color_scale", "image_column", "selection",
     "selection_column", "search", "search_column", "filter", "subset", "neighbor_metric",
-    "labels", "label_column", "density",
+    "labels", "label_column", "density", "steps", "step",
 )  # fmt: skip
 
 

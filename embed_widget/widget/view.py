@@ -39,6 +39,7 @@ from .settings import (
     smart_defaults,
 )
 from .share import Sharing
+from .stepping import Stepping
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +51,9 @@ STATIC = pathlib.Path(__file__).parent.parent / "static"
 REFRESH_DELAY_S = 0.3
 
 
-class EmbeddingView(Exploring, Clustering, Linking, Sharing, SavedPicture, anywidget.AnyWidget):
+class EmbeddingView(
+    Exploring, Clustering, Linking, Stepping, Sharing, SavedPicture, anywidget.AnyWidget
+):
     """The 2D projection of a :class:`~embed_widget.Table`, drawn with WebGL.
 
     Every public trait can be set from Python or from the widget's controls; the plot follows.
@@ -256,7 +259,8 @@ class EmbeddingView(Exploring, Clustering, Linking, Sharing, SavedPicture, anywi
 
     def current_settings(self) -> Settings:
         rows = None if self.subset is None else self.subset.tobytes()
-        return Settings(self.algorithm, dict(self.params), tuple(self.embedding), rows)
+        return Settings(self.algorithm, dict(self.params), tuple(self.embedding), rows,
+                        tuple(self.steps), self.step)  # fmt: skip
 
     def _sync_table(self) -> None:  # (also the colour choices derived from the layout)
         self._columns = [dict(c) for c in with_derived(column_infos(self.table.column_kinds))]

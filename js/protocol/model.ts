@@ -180,6 +180,20 @@ export interface Traits {
   _filter: Partial<FilterState>;
   _clusters: Partial<ClusterState>;
   _link: Partial<LinkState>;
+  steps: string[];
+  step: number;
+  _steps: Partial<StepsState>;
+}
+
+/** The training steps laid out so far (`_steps`); empty ({}) without steps. */
+export interface StepsState {
+  /** Each step's embedding column, in order. */
+  steps: string[];
+  /** The steps laid out (their layouts show at once). */
+  ready: number[];
+  /** The run's progress, 0 to 1, and what it does now. */
+  progress: number;
+  phase: string;
 }
 
 export type Model = AnyModel<Traits>;

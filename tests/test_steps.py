@@ -1,0 +1,160 @@
+"""Training steps (issue 13): every step laid out in order, each warm-started from the one before
+and aligned to it, kept, shown at once when stepped to; bad steps refused."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from embed_widget import InvalidSetting, Table
+from embed_widget.projection import Projector
+from embed_widget.projection.align import procrustes
+from embed_widget.widget import EmbeddingView
+
+STEPS = ["step0", "step1", "step2"]
+
+
+def training_run(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Five classes whose vectors come apart step by step (as a model learns them)."""
+    rng = np.random.default_rng(seed)
+    label = rng.integers(0, 5, n)
+    centers = rng.normal(size=(5, 16)) * 3
+    frame = pd.DataFrame({"label": label.astype(str), "score": rng.random(n)})
+    for k, name in enumerate(STEPS):
+        vectors = centers[label] * (0.4 + 0.3 * k) + rng.normal(size=(n, 16))
+        frame[name] = list(vectors.astype("float32"))
+    return frame
+
+
+def coords(view: EmbeddingView) -> np.ndarray:
+    return np.frombuffer(view._layout["coords"], dtype=np.float32).reshape(-1, 2)
+
+
+def wait_laid_out(view: EmbeddingView, count: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while len(view._steps.get("ready", [])) < count:
+        assert time.monotonic() < deadline, f"steps laid out: {view._steps}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def stepped() -> Iterator[EmbeddingView]:
+    view = EmbeddingView(Table(dataframe=training_run()), algorithm="umap", steps=STEPS)
+    view._repr_mimebundle_()
+    assert view.wait(120)
+    wait_laid_out(view, len(STEPS))
+    yield view
+    view.close()
+
+
+def test_steps_are_laid_out_in_order_each_started_from_the_one_before(
+    stepped: EmbeddingView,
+) -> None:
+    assert stepped._steps["ready"] == [0, 1, 2] and stepped._steps["progress"] == 1.0
+    assert stepped.embedding == ["step0"]  # the first step shows first
+    infos = []
+    for index in range(len(STEPS)):
+        stepped.step = index
+        frame = stepped.projection_frame()
+        infos.append(frame.attrs["step"])
+        assert frame.attrs["embedding"] == [STEPS[index]] == stepped.embedding
+    assert infos[0]["started_from"] == "fresh" and not infos[0]["aligned_to_previous"]
+    assert infos[1]["started_from"] == "step 1 (step0)" and infos[1]["aligned_to_previous"]
+    assert infos[2]["started_from"] == "step 2 (step1)"
+    assert stepped.result is not None and stepped.result.info["n_epochs"] == 100  # warm: short
+
+
+def test_each_step_is_aligned_to_the_one_before_and_closer_to_it_than_a_fresh_fit(
+    stepped: EmbeddingView,
+) -> None:
+    layouts = []
+    for index in range(len(STEPS)):
+        stepped.step = index
+        layouts.append(coords(stepped).astype(np.float64))
+    for before, after in itertools.pairwise(layouts):
+        again = procrustes(before, after).apply(after)  # already aligned: nothing left to do
+        assert np.abs(again - after).max() < 1e-3 * np.abs(after).max()
+    # a fresh fit of the last step, aligned the same way, lands further from the step before
+    fresh = Projector().project("fresh", np.stack(stepped.table.get_column("step2")), "umap", {})
+    fresh_aligned = procrustes(layouts[1], fresh.coords).apply(fresh.coords)
+    warm_gap = np.linalg.norm(layouts[2] - layouts[1], axis=1).mean()
+    fresh_gap = np.linalg.norm(fresh_aligned - layouts[1], axis=1).mean()
+    assert warm_gap < 0.7 * fresh_gap, (warm_gap, fresh_gap)
+
+
+def test_a_step_laid_out_shows_at_once_without_a_new_job(stepped: EmbeddingView) -> None:
+    engine = stepped.live.session.engine
+    jobs, seq = engine.latest_job, stepped.status["seq"]
+    stepped.step = 2
+    assert (
+        stepped.status["state"] == "done" and stepped.status["seq"] > seq
+    )  # drawn, as a new layout
+    assert stepped._layout["final"] is True and stepped._layout["seq"] == stepped.status["seq"]
+    assert engine.latest_job == jobs  # nothing computed again
+    stepped.set_state({"step": 7})  # the slider past the end (from the frontend): the last step
+    assert stepped.step == 2
+
+
+def test_the_same_steps_again_come_from_the_cache(stepped: EmbeddingView) -> None:
+    first = coords(stepped).copy()
+    stepped.params = {"n_neighbors": 5}
+    assert stepped.wait(120)
+    wait_laid_out(stepped, 3)
+    assert np.abs(coords(stepped) - first).max() > 0  # other settings, other layouts
+    started = time.perf_counter()
+    stepped.params = {}
+    assert stepped.wait(120)
+    assert time.perf_counter() - started < 5  # (three UMAP fits would take longer: kept)
+    assert np.array_equal(coords(stepped), first)
+
+
+def test_choosing_another_embedding_leaves_the_steps(stepped: EmbeddingView) -> None:
+    stepped.embedding = ["step1"]
+    assert stepped.steps == [] and stepped._steps == {}
+    assert stepped.wait(60)
+    assert stepped.projection_frame().attrs["step"] is None  # a plain fit of step1
+
+
+def test_bad_steps_are_refused_and_change_nothing() -> None:
+    view = EmbeddingView(Table(dataframe=training_run(60)), algorithm="pca")
+    with pytest.raises(InvalidSetting, match="'score' is a numeric column; each step is an emb"):
+        view.steps = ["step0", "score"]
+    with pytest.raises(InvalidSetting, match="'nope' is not a column"):
+        view.steps = ["step0", "nope"]
+    with pytest.raises(InvalidSetting, match="at least 2"):
+        view.steps = ["step0"]
+    assert view.steps == []
+    view.steps = STEPS
+    with pytest.raises(InvalidSetting, match="step must be from 0 to 2"):
+        view.step = 3
+    assert view.step == 0
+    view.close()
+
+
+def test_pca_steps_are_fitted_fresh_and_aligned() -> None:
+    view = EmbeddingView(Table(dataframe=training_run(200)), algorithm="pca", steps=STEPS)
+    view._repr_mimebundle_()
+    assert view.wait(60)
+    wait_laid_out(view, 3)
+    view.step = 1
+    assert view.projection_frame().attrs["step"]["started_from"] == "fresh"
+    assert view.projection_frame().attrs["step"]["aligned_to_previous"] is True
+    view.close()
+
+
+def test_a_warm_start_is_its_own_cached_result() -> None:
+    projector = Projector()
+    matrix = np.random.default_rng(2).normal(size=(300, 8)).astype(np.float32)
+    fresh = projector.project("m", matrix, "umap", {})
+    start = fresh.coords[::-1].copy()  # somewhere else entirely
+    warm = projector.project("m", matrix, "umap", {}, start=start)
+    assert warm.info["started_from"] == "previous" and warm.info["n_epochs"] == 100
+    assert not np.array_equal(warm.coords, fresh.coords)
+    assert projector.project("m", matrix, "umap", {}).info["cached"] is True  # not the warm one
+    again = projector.project("m", matrix, "umap", {}, start=start)
+    assert again.info["cached"] is True and np.array_equal(again.coords, warm.coords)
