@@ -302,7 +302,8 @@ export class App {
     let points = previous && this.lastRaw ? extended(this.lastRaw, previous, raw) : null;
     // (a layout of linked views comes turned by the kernel, to match the other views)
     if (!points)
-      points = previous && !layout.aligned ? refit(alignTo(previous, normalize(raw))) : normalize(raw);
+      points =
+        previous && !layout.aligned ? refit(alignTo(previous, normalize(raw))) : normalize(raw, layout.frame);
     this.lastRaw = raw;
     // Streamed frames of one computation follow each other directly; a new result animates.
     const seq = layout.seq ?? 0;

@@ -12,6 +12,7 @@ from sklearn.datasets import load_digits
 
 from embed_widget import Comparison, InvalidSetting, Table, compare
 from embed_widget.projection.align import procrustes
+from embed_widget.session import session_for
 from embed_widget.widget import EmbeddingView
 
 
@@ -58,13 +59,16 @@ def test_procrustes_recovers_a_turn_a_mirror_a_scale_and_a_shift() -> None:
 
 def test_the_second_layout_is_drawn_where_the_first_puts_the_same_rows(pair: Comparison) -> None:
     first, second = pair.views
-    raw = second.projection_frame()[["x", "y"]].to_numpy()
-    assert np.abs(raw - first.projection_frame()[["x", "y"]].to_numpy()).max() > 10  # unaligned
+    raw = second.live.frame()[["x", "y"]].to_numpy()  # as computed
+    assert np.abs(raw - first.live.frame()[["x", "y"]].to_numpy()).max() > 10  # unaligned
     assert np.abs(drawn(second) - drawn(first)).max() < 1e-3 * np.abs(drawn(first)).max()
     assert second._layout["aligned"] is True
-    aligned = pair.projections
+    aligned = pair.projections  # (and each view's projection, CSV, page: as drawn)
+    assert np.allclose(aligned[1][["x", "y"]], drawn(second), atol=1e-4)
     assert np.allclose(aligned[1][["x", "y"]], aligned[0][["x", "y"]], atol=1e-3)
     assert list(aligned[1]["digit"]) == list(aligned[0]["digit"])
+    # every view fits the first view's box into its plot: the same place, the same pixel
+    assert second._layout["frame"] == first._layout["frame"] is not None
 
 
 def test_a_new_layout_of_the_first_view_moves_the_others_with_it(pair: Comparison) -> None:
@@ -77,7 +81,7 @@ def test_a_new_layout_of_the_first_view_moves_the_others_with_it(pair: Compariso
     before = drawn(second).copy()
     first.params = {"x_component": 1, "y_component": 3}  # another picture
     assert first.wait(60)
-    raw = second.projection_frame()[["x", "y"]].to_numpy()
+    raw = second.live.frame()[["x", "y"]].to_numpy()
     assert np.abs(drawn(second) - before).max() > 1  # drawn again, in the first view's place
     expected = procrustes(drawn(first), raw).apply(raw)
     assert np.allclose(drawn(second), expected, atol=1e-3)
@@ -126,6 +130,43 @@ def test_rows_of_two_tables_are_matched_by_a_key_column() -> None:
     first.selection = [0, 1, 2]
     ids = set(frame["id"][:3])
     assert set(shuffled["id"][second.selection]) == ids & set(shuffled["id"])
+    pair.close()
+
+
+def test_rows_added_to_linked_views_leave_every_drawn_row_in_place(pair: Comparison) -> None:
+    first = pair.views[0]
+    before = [drawn(view).copy() for view in pair.views]
+    table = first.table
+    extra = digits_two_ways(620).iloc[600:]
+    for row in extra.itertuples(index=False):
+        table.add_data(row.id, row.a, row.b, row.digit)
+    for view in pair.views:
+        view.refresh()
+    assert pair.wait(60)
+    for view, old in zip(pair.views, before, strict=True):
+        assert len(drawn(view)) == 620
+        assert np.array_equal(drawn(view)[:600], old)  # placed: nothing drawn moved
+    assert first.projection_frame().attrs["placed"]["placed"] == 20
+
+
+def test_a_refused_comparison_leaves_no_view_behind() -> None:
+    table = Table(dataframe=digits_two_ways(40))
+    lives = len(session_for(table)._lives)
+    with pytest.raises(InvalidSetting, match="is not in table 1"):
+        compare(table, (table, "b"), key="nope")
+    with pytest.raises(InvalidSetting, match="holds embedding cells"):
+        compare(table, table, key="a")
+    assert len(session_for(table)._lives) == lives
+
+
+def test_rows_without_a_key_are_linked_to_none() -> None:
+    frame = digits_two_ways(60)
+    frame.loc[5, "id"] = None
+    other = frame.copy()
+    other.loc[5, "id"], other.loc[6, "id"] = "img5", None  # row 6 has no key here
+    pair = compare(Table(dataframe=frame), Table(dataframe=other), key="id", algorithm="pca")
+    pair.views[0].selection = [5, 6, 7]  # row 5 has no key in the first table
+    assert pair.views[1].selection.tolist() == [7]
     pair.close()
 
 

@@ -14,6 +14,7 @@ import pytest
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import Projector
 from embed_widget.projection.align import procrustes
+from embed_widget.session import steps as steps_module
 from embed_widget.widget import EmbeddingView
 
 STEPS = ["step0", "step1", "step2"]
@@ -28,6 +29,7 @@ def training_run(n: int = 400, seed: int = 0) -> pd.DataFrame:
     for k, name in enumerate(STEPS):
         vectors = centers[label] * (0.4 + 0.3 * k) + rng.normal(size=(n, 16))
         frame[name] = list(vectors.astype("float32"))
+    frame["final"] = frame[STEPS[-1]]  # (a vector column that is not a step)
     return frame
 
 
@@ -100,24 +102,64 @@ def test_a_step_laid_out_shows_at_once_without_a_new_job(stepped: EmbeddingView)
     assert stepped.step == 2
 
 
-def test_the_same_steps_again_come_from_the_cache(stepped: EmbeddingView) -> None:
+def test_the_same_steps_again_come_from_the_cache(
+    stepped: EmbeddingView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[int] = []
+    fit_step = steps_module._fit_step
+    monkeypatch.setattr(
+        steps_module, "_fit_step", lambda *a, **k: fits.append(a[2]) or fit_step(*a, **k)
+    )
     first = coords(stepped).copy()
     stepped.params = {"n_neighbors": 5}
     assert stepped.wait(120)
     wait_laid_out(stepped, 3)
-    assert np.abs(coords(stepped) - first).max() > 0  # other settings, other layouts
-    started = time.perf_counter()
+    assert fits == [0, 1, 2]  # other settings: every step laid out again
+    assert np.abs(coords(stepped) - first).max() > 0
     stepped.params = {}
     assert stepped.wait(120)
-    assert time.perf_counter() - started < 5  # (three UMAP fits would take longer: kept)
+    wait_laid_out(stepped, 3)
+    assert fits == [0, 1, 2]  # back to the first settings: nothing fitted, all kept
     assert np.array_equal(coords(stepped), first)
 
 
+def test_a_step_is_drawn_once_however_often_it_is_asked_for(stepped: EmbeddingView) -> None:
+    stepped.step = 1
+    seq = stepped._layout["seq"]
+    stepped.step = 1
+    stepped.projection_frame()  # (asks for the result: the same step, nothing drawn again)
+    stepped.wait()
+    assert stepped._layout["seq"] == seq
+
+
+def test_steps_superseded_midway_never_show_the_old_settings() -> None:
+    view = EmbeddingView(Table(dataframe=training_run()), algorithm="umap", steps=STEPS)
+    view._repr_mimebundle_()
+    view.step = 2  # wanted before it is laid out: the status waits, then it shows
+    view.params = {"n_neighbors": 6}  # while the first run goes on
+    assert view.wait(120)
+    wait_laid_out(view, 3)
+    frame = view.projection_frame()
+    assert frame.attrs["params"]["n_neighbors"] == 6
+    assert frame.attrs["step"]["index"] == 2 and view.embedding == ["step2"]
+    assert view.status["state"] == "done" and view._layout["seq"] == view.status["seq"]
+    view.close()
+
+
+def test_a_step_column_chosen_as_embedding_goes_to_that_step() -> None:
+    table = Table(dataframe=training_run(60))
+    view = EmbeddingView(table, algorithm="pca", embedding=["step1"], steps=STEPS)
+    assert view.steps == STEPS and view.step == 1 and view.embedding == ["step1"]
+    view.embedding = ["step2"]  # (the embedding picker)
+    assert view.step == 2 and view.steps == STEPS
+    view.close()
+
+
 def test_choosing_another_embedding_leaves_the_steps(stepped: EmbeddingView) -> None:
-    stepped.embedding = ["step1"]
+    stepped.embedding = ["final"]
     assert stepped.steps == [] and stepped._steps == {}
     assert stepped.wait(60)
-    assert stepped.projection_frame().attrs["step"] is None  # a plain fit of step1
+    assert stepped.projection_frame().attrs["step"] is None  # a plain fit
 
 
 def test_bad_steps_are_refused_and_change_nothing() -> None:

@@ -135,8 +135,12 @@ class LiveProjection:
         def on_part(part: StepPart) -> None:
             steps.done[part[0]] = part[1]
             listener.show_steps(steps.state())
-            if part[0] == self._wanted_step():
-                self._show_step(part[0])
+            self._show_step(part[0], only_if_wanted=True)
+
+        def on_frame(coords: np.ndarray) -> None:
+            with self._seq_lock:  # (a frame of a step no longer wanted, or already drawn: none)
+                if self._wanted_step() not in steps.done:
+                    self._draw(coords, final=False, seq=seq, rows=rows)
 
         def on_progress(fraction: float, phase: str) -> None:
             steps.progress = (fraction, phase)
@@ -151,32 +155,35 @@ class LiveProjection:
         self.session.engine.submit(
             self.session.key(settings.steps[:1], rows), np.zeros((0, 0)), settings.algorithm,
             {}, channel=self, on_progress=on_progress, on_part=on_part, on_error=on_error,
-            on_frame=lambda coords: self._draw(coords, final=False, seq=seq, rows=rows),
-            task=steps_task(self.session, settings, version, self._wanted_step),
+            on_frame=on_frame, task=steps_task(self.session, settings, version, self._wanted_step),
         )  # fmt: skip
 
     def _wanted_step(self) -> int:
         settings = self._settings
         return settings.step if settings is not None else 0
 
-    def _show_step(self, index: int) -> None:
-        """Draw step ``index`` if it is laid out (else it shows once it is)."""
+    def _show_step(self, index: int, only_if_wanted: bool = False) -> None:
+        """Draw step ``index`` if it is laid out (else it shows once it is) and not drawn yet;
+        from the engine's thread (``only_if_wanted``), only while it is the step wanted."""
         steps = self._steps
-        result = steps.done.get(index)
         if steps.settings is None or steps.running is None:
             return
-        if result is None:  # waiting for the steps before it
-            self._listener.show_status(st.progressed(steps.running, *steps.progress))
-            return
-        with self._seq_lock:
+        with self._seq_lock:  # (one step drawn at a time: the wanted one wins)
+            result = steps.done.get(index)
+            if (only_if_wanted and index != self._wanted_step()) or steps.drawn == index:
+                return
+            if result is None:  # waiting for the steps before it
+                self._listener.show_status(st.progressed(steps.running, *steps.progress))
+                return
             self._seq += 1
             seq, rows = self._seq, Rows.of(steps.settings.subset)
             column = steps.settings.steps[index]
             settings = replace(steps.settings, embedding=(column,), step=index)
             self._shown = Shown(result, settings, steps.version, len(result.coords))
             self.result, self.result_embedding, self.result_rows = result, [column], rows
-        self._draw(result.coords, final=True, seq=seq, rows=rows)
-        self._listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
+            steps.drawn = index
+            self._draw(result.coords, final=True, seq=seq, rows=rows)
+            self._listener.show_status(st.done(result, seq, rows=len(rows) if rows else None))
 
     def refit(self) -> None:
         """Fit the current settings on every row again (rows placed since the fit move too)."""
@@ -339,7 +346,7 @@ class LiveProjection:
         with self._lock:
             self._drawn = False
             self._previewed = None
-        self.result, self._shown = None, None
+        self.result, self._shown, self._steps = None, None, StepsShown()
         self.session.release_if_unused()
 
     def close(self) -> None:

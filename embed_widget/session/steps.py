@@ -46,6 +46,8 @@ class StepsShown:
     running: Status | None = None
     done: dict[int, ProjectionResult] = field(default_factory=dict)
     progress: tuple[float, str] = (0.0, "")
+    #: the step drawn last (None: none yet)
+    drawn: int | None = None
 
     def state(self) -> StepsState:
         """What the steps bar shows (the view's ``_steps``)."""

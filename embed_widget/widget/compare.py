@@ -58,11 +58,14 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
         views = list(views)
         _check_views(views, key)
         self.views = views
+        self._reference = views[0]  # (kept: views is emptied on close)
+        self._reference_drawn: np.ndarray | None = None
         self.key, self.align, self.link_zoom = key, align, link_zoom
         self._group = f"ew-{uuid.uuid4().hex}"
         self._pairing = threading.Lock()
-        self._keys: list[np.ndarray | None] = [None] * len(views)
+        self._keys: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (table versions)
         self._spreading = False  # (a selection being copied to the others: no echo)
+        self._linked = list(views)  # (every view linked, also while closing)
         super().__init__(
             children=views,
             layout=ipywidgets.Layout(
@@ -89,13 +92,7 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
     @property
     def projections(self) -> list[pd.DataFrame]:
         """Each view's projection as a DataFrame, with x, y as drawn (aligned to the first)."""
-        frames = []
-        for view in self.views:
-            frame = view.projection_frame()
-            similarity = view.drawn_with or IDENTITY
-            frame[["x", "y"]] = similarity.apply(frame[["x", "y"]].to_numpy())
-            frames.append(frame)
-        return frames
+        return [view.projection_frame() for view in self.views]
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every view's projection is computed (False if ``timeout`` passed)."""
@@ -122,25 +119,35 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
 
     # --- alignment ----------------------------------------------------------------------------
 
-    def _aligned(self, view: EmbeddingView, coords: np.ndarray) -> Similarity:
-        """The similarity drawing ``coords`` of ``view`` in the first view's place."""
-        reference = self.views[0]
+    def _aligned(
+        self, view: EmbeddingView, coords: np.ndarray
+    ) -> tuple[Similarity, list[float] | None]:
+        """The similarity drawing ``coords`` of ``view`` in the first view's place, and the box
+        every view fits into its plot (the first view's)."""
+        reference = self._reference
         if view is reference:  # turned (not scaled) to match the layout it replaces
             previous = reference.drawn_coords
-            if previous is None or len(previous) != len(coords):
-                return IDENTITY
-            return procrustes(previous, coords, scaling=False)
+            turn = IDENTITY if previous is None else procrustes(previous, coords, scaling=False)
+            return turn, _box(turn.apply(coords))
         target = reference.drawn_coords
         if target is None:
-            return IDENTITY
+            return IDENTITY, None
         reference_rows, rows = self._pairs(view, len(target), len(coords))
-        return procrustes(target, coords, reference_rows, rows)
+        return procrustes(target, coords, reference_rows, rows), _box(target)
 
     def _view_drew(self, change: dict[str, Any]) -> None:
+        view: EmbeddingView = change["owner"]
+        if self.key is not None and view._link.get("keys") != self._state(view)["keys"]:
+            view._link = dict(self._state(view))  # (rows added or keys changed: hover them too)
         layout = change["new"] or {}
-        if change["owner"] is self.views[0] and layout.get("final") and not layout.get("preview"):
-            for view in self.views[1:]:
-                view.publish_again()
+        if view is not self._reference or not layout.get("final") or layout.get("preview"):
+            return
+        drawn, before = view.drawn_coords, self._reference_drawn
+        self._reference_drawn = drawn
+        if drawn is not None and before is not None and _only_added(before, drawn):
+            return  # (rows placed into it: the others keep their place too)
+        for other in self.views[1:]:
+            other.publish_again()
 
     # --- matching rows ------------------------------------------------------------------------
 
@@ -149,27 +156,29 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
         if self.key is None:
             both = np.arange(min(n_reference, n_rows))
             return both, both
-        reference_keys, keys = self._row_keys(self.views[0]), self._row_keys(view)
+        reference_keys, keys = self._row_keys(self._reference), self._row_keys(view)
         order = np.argsort(reference_keys[:n_reference], kind="stable")
         found = np.searchsorted(reference_keys[:n_reference], keys[:n_rows], sorter=order)
         found = np.minimum(found, max(n_reference - 1, 0))
         if n_reference == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        rows = np.flatnonzero(reference_keys[order[found]] == keys[:n_rows])
+        matched = (reference_keys[order[found]] == keys[:n_rows]) & (keys[:n_rows] >= 0)
+        rows = np.flatnonzero(matched)  # (-1: a missing key, matched to nothing)
         return order[found[rows]], rows
 
     def _row_keys(self, view: EmbeddingView) -> np.ndarray:
         """Each row's key id (the same id for the same key value in every table)."""
-        index = self.views.index(view)
+        views = self._linked
+        index = views.index(view)
+        versions = tuple(v.table.version for v in views)
         with self._pairing:
-            cached = self._keys[index]
-            if cached is not None and len(cached) == len(view.table):
-                return cached
-            values = [pd.Series(v.table.get_column(self.key)) for v in self.views]  # type: ignore[arg-type]
+            if self._keys is not None and self._keys[0] == versions:
+                return self._keys[1][index]
+            values = [pd.Series(v.table.get_column(self.key)) for v in views]  # type: ignore[arg-type]
             codes, _ = pd.factorize(pd.concat(values, ignore_index=True))
             bounds = np.cumsum([0] + [len(v) for v in values])
             keys = [codes[a:b].astype(np.int32) for a, b in itertools.pairwise(bounds)]
-            self._keys = list(keys)
+            self._keys = (versions, keys)
             return keys[index]
 
     def _state(self, view: EmbeddingView) -> LinkState:
@@ -195,7 +204,23 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
         if self.key is None:
             return rows[rows < len(view.table)]
         wanted = self._row_keys(source)[rows]
-        return np.flatnonzero(np.isin(self._row_keys(view), wanted))
+        keys = self._row_keys(view)
+        return np.flatnonzero(np.isin(keys, wanted[wanted >= 0]))
+
+
+def _box(coords: np.ndarray) -> list[float] | None:
+    """(min x, min y, max x, max y) of the finite rows, or None."""
+    finite = coords[np.isfinite(coords).all(axis=1)]
+    if not len(finite):
+        return None
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    return [float(low[0]), float(low[1]), float(high[0]), float(high[1])]
+
+
+def _only_added(before: np.ndarray, after: np.ndarray) -> bool:
+    """Whether ``after`` keeps every row of ``before`` where it was (rows placed into it)."""
+    n = len(before)
+    return len(after) >= n and np.array_equal(after[:n], before, equal_nan=True)
 
 
 def _check_views(views: list[EmbeddingView], key: str | None) -> None:
@@ -210,6 +235,12 @@ def _check_views(views: list[EmbeddingView], key: str | None) -> None:
             raise InvalidSetting(
                 f"compare: the key column {key!r} is not in table {number} "
                 f"(its columns: {', '.join(view.table.columns)})"
+            )
+        kind = view.table.column_kinds[key]
+        if kind in ("embedding", "image"):
+            raise InvalidSetting(
+                f"compare: the key column {key!r} of table {number} holds {kind} cells; "
+                "a key is a column of ids (text or numbers)"
             )
         values = pd.Series(view.table.get_column(key))
         if values.duplicated().any():
@@ -245,22 +276,30 @@ def compare(
     **settings
         Settings for the new views (``algorithm``, ``params``, ``color_by``, ...).
     """
-    return Comparison([_view_of(item, settings) for item in items], key=key, align=align,
-                      link_zoom=link_zoom)  # fmt: skip
+    made: list[EmbeddingView] = []  # (closed again if the comparison is refused)
+    try:
+        views = [_view_of(item, settings, made) for item in items]
+        return Comparison(views, key=key, align=align, link_zoom=link_zoom)
+    except Exception:
+        for view in made:
+            view.close()
+        raise
 
 
-def _view_of(item: Any, settings: dict[str, Any]) -> EmbeddingView:
+def _view_of(item: Any, settings: dict[str, Any], made: list[EmbeddingView]) -> EmbeddingView:
     from ..data import Table
     from .view import EmbeddingView
 
     if isinstance(item, EmbeddingView):
         return item
     if isinstance(item, Table):
-        return EmbeddingView(item, **settings)
+        made.append(EmbeddingView(item, **settings))
+        return made[-1]
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Table):
         table, columns = item
         columns = [columns] if isinstance(columns, str) else list(columns)
-        return EmbeddingView(table, **{**settings, "embedding": columns})
+        made.append(EmbeddingView(table, **{**settings, "embedding": columns}))
+        return made[-1]
     raise InvalidSetting(
         "compare takes Tables, EmbeddingViews or (table, embedding columns) pairs, "
         f"got {type(item).__name__}"

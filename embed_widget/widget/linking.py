@@ -5,18 +5,25 @@ marks the same row in every view of the group; the frontends do that among thems
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets
 
-from ..projection.align import Similarity
+from ..projection.align import IDENTITY, Similarity
 from .protocol import Layout, LinkState
 
-#: Given a view and the layout it is about to publish, the similarity to draw it with.
-Aligner = Callable[[Any, np.ndarray], Similarity]
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Given a view and the layout it is about to publish, the similarity to draw it with and the
+#: box (min x, min y, max x, max y, after it) that the frontend fits into its plot: linked views
+#: share the first view's, so the same place is the same pixel.
+Aligner = Callable[[Any, np.ndarray], tuple[Similarity, list[float] | None]]
+log = logging.getLogger(__name__)
 
 
 class Linking(traitlets.HasTraits):
@@ -35,6 +42,7 @@ class Linking(traitlets.HasTraits):
         #: (coords, final, seq, preview) as the session gave them, and the similarity drawn with
         self._raw_layout: tuple[np.ndarray, bool, int, bool] | None = None
         self._drawn_with: Similarity | None = None
+        self._final_with: Similarity | None = None  # (of the last final layout)
         self._drawn_coords: np.ndarray | None = None
         super().__init__(**kwargs)
 
@@ -59,24 +67,59 @@ class Linking(traitlets.HasTraits):
         """The similarity the last layout was drawn with (None: as computed)."""
         return self._drawn_with
 
-    def publish_layout(self, coords: np.ndarray, *, final: bool, seq: int, preview: bool) -> None:
-        """Send ``coords`` (N x 2, one row per table row) to the frontend."""
+    def publish_layout(
+        self, coords: np.ndarray, *, final: bool, seq: int, preview: bool, realign: bool = False
+    ) -> None:
+        """Send ``coords`` (N x 2, one row per table row) to the frontend; linked, turned to
+        match the other views (a layout that only adds rows to the last keeps its turn, so the
+        rows drawn stay put, unless ``realign``)."""
         with self._publishing:
             coords = np.ascontiguousarray(coords, dtype=np.float32)
+            extends = self._extends(coords)
             self._raw_layout = (coords, final, seq, preview)
-            similarity = self._aligner(self, coords) if self._aligner is not None else None
+            similarity, frame = None, None
+            if self._aligner is not None:
+                similarity, frame = self._aligned(coords)
+                if extends and not realign and self._drawn_with is not None:
+                    similarity = self._drawn_with
             drawn = similarity.apply(coords) if similarity is not None else coords
             self._drawn_with, self._drawn_coords = similarity, drawn
+            if final and not preview:
+                self._final_with = similarity
             layout: Layout = {
                 "coords": drawn.tobytes(), "final": final, "seq": seq, "n": len(drawn),
-                "preview": preview, "aligned": self._aligner is not None,
+                "preview": preview, "aligned": self._aligner is not None, "frame": frame,
             }  # fmt: skip
             self._layout = dict(layout)
+
+    def _aligned(self, coords: np.ndarray) -> tuple[Similarity, list[float] | None]:
+        assert self._aligner is not None
+        try:
+            return self._aligner(self, coords)
+        except Exception:  # (a table changed under the comparison: draw it as computed)
+            log.exception("embed_widget: aligning a linked view failed; drawn unaligned")
+            return IDENTITY, None
+
+    def _extends(self, coords: np.ndarray) -> bool:
+        """Whether ``coords`` holds the last layout's rows unchanged (and maybe more)."""
+        last = self._raw_layout[0] if self._raw_layout is not None else None
+        return (
+            last is not None
+            and len(coords) >= len(last)
+            and np.array_equal(coords[: len(last)], last, equal_nan=True)
+        )
+
+    def aligned_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame``'s x, y as the last final layout was drawn (linked views are aligned)."""
+        similarity = self._final_with
+        if similarity is not None and len(frame):
+            frame[["x", "y"]] = similarity.apply(frame[["x", "y"]].to_numpy())
+        return frame
 
     def clear_layout(self) -> None:
         """Nothing is drawn any more (the view was hidden)."""
         with self._publishing:
-            self._raw_layout = self._drawn_with = self._drawn_coords = None
+            self._raw_layout = self._drawn_with = self._drawn_coords = self._final_with = None
             self._layout = {}
 
     def publish_again(self) -> None:
@@ -84,4 +127,4 @@ class Linking(traitlets.HasTraits):
         with self._publishing:  # (held throughout: a newer layout is never overtaken)
             if self._raw_layout is not None:
                 coords, final, seq, preview = self._raw_layout
-                self.publish_layout(coords, final=final, seq=seq, preview=preview)
+                self.publish_layout(coords, final=final, seq=seq, preview=preview, realign=True)

@@ -86,6 +86,9 @@ class Layout(TypedDict):
     preview: bool
     #: turned by the kernel to match linked views: drawn as it is (not turned to the last one)
     aligned: bool
+    #: linked views: the box (min x, min y, max x, max y) to fit into the plot, the same for
+    #: every view (None: the layout's own)
+    frame: list[float] | None
 
 
 class LinkState(TypedDict):

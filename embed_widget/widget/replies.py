@@ -29,6 +29,8 @@ class Source(Protocol):
 
     def shown_projection(self) -> tuple[str, pd.DataFrame] | None: ...
 
+    def aligned_frame(self, frame: pd.DataFrame) -> pd.DataFrame: ...
+
     def neighbors_of(self, index: int, metric: str | None = None) -> tuple[str, list[Neighbor]]: ...
 
     def saved_file(self, kind: str) -> tuple[str, str, str]: ...
@@ -100,7 +102,7 @@ def _csv(source: Source) -> Reply | None:
     current = source.shown_projection()
     if current is None:
         return None
-    algorithm, frame = current
+    algorithm, frame = current[0], source.aligned_frame(current[1])  # (linked: as drawn)
     content: CsvReply = {"type": "csv", "filename": f"embedding-{algorithm}.csv"}
     return content, [frame.to_csv(index=False).encode()]
 

@@ -26,6 +26,8 @@ class Stepping(traitlets.HasTraits):
     step = traitlets.Int(0).tag(sync=True)
     """The step shown: an index into ``steps``."""
 
+    embedding: list[str]  # (EmbeddingView's trait: it follows the step)
+
     _steps = traitlets.Dict().tag(sync=True)
     """The steps laid out so far (:class:`~embed_widget.session.steps.StepsState`)."""
 
@@ -64,13 +66,22 @@ class Stepping(traitlets.HasTraits):
 
     @traitlets.observe("embedding")
     def _left_steps(self, change: dict[str, Any]) -> None:
-        """Another embedding chosen (the picker, or from Python): the steps are left."""
-        if self.steps and list(change["new"]) != [self.steps[self.step]]:
+        """Another embedding chosen (the picker, or from Python): a step's column goes to that
+        step; any other leaves the steps."""
+        chosen = list(self.embedding)
+        if not self.steps or chosen == [self.steps[self.step]]:
+            return
+        if len(chosen) == 1 and chosen[0] in self.steps:
+            self.step = self.steps.index(chosen[0])
+        else:
             self.steps = []
 
     def _follow_step(self) -> None:
-        self.embedding = [self.steps[self.step]]  # (the picker shows the step's column)
-        self._request()  # type: ignore[attr-defined]
+        column = [self.steps[self.step]]
+        if self.embedding != column:
+            self.embedding = column  # (the picker shows the step's column; observed: requests)
+        else:
+            self._request()  # type: ignore[attr-defined]
 
     def show_steps(self, state: StepsState) -> None:
         """The session laid out more steps (a ``Listener`` call)."""

@@ -177,7 +177,7 @@ class EmbeddingView(
         frame = self.live.frame()
         if frame is None:
             raise RuntimeError(f"no projection to show: {self.status.get('message') or 'none yet'}")
-        return frame
+        return self.aligned_frame(frame)  # (linked views: as drawn)
 
     def refresh(self) -> None:
         """Pick up a change of the table's data (rows or columns added)."""

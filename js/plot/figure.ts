@@ -24,7 +24,7 @@ export async function figure(drawn: Drawn, scale: number | null, note = ""): Pro
   // regl-scatterplot's export multiplies by the screen's pixel ratio: ask for the scale wanted
   const plot =
     scale === null
-      ? drawn.scatter.frameImage()
+      ? atOneX(drawn.scatter.frameImage(), drawn.scatter.cssWidth)
       : await drawn.scatter.exportImage(scale / (window.devicePixelRatio || 1));
   const drawnScale = plot.width / Math.max(1, drawn.scatter.cssWidth); // (what it gave)
   const labels = drawn.overlays.labelsShown();
@@ -37,4 +37,23 @@ export async function picture(drawn: Drawn): Promise<Picture | null> {
   const canvas = await figure(drawn, null, " · saved picture: run the cell to explore");
   const png = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/png"));
   return png && drawn.root.dataset.seq === seq ? { seq: Number(seq), png } : null;
+}
+
+/** `image` (the frame at the screen's pixel ratio) at one pixel a CSS pixel: a HiDPI screen's
+ * frame would make the picture saved in the notebook four times larger. */
+function atOneX(image: ImageData, cssWidth: number): ImageData {
+  const width = Math.round(cssWidth);
+  if (width <= 0 || image.width <= width * 1.05) return image;
+  const height = Math.max(1, Math.round((image.height * width) / image.width));
+  const full = document.createElement("canvas");
+  full.width = image.width;
+  full.height = image.height;
+  full.getContext("2d")?.putImageData(image, 0, 0);
+  const small = document.createElement("canvas");
+  small.width = width;
+  small.height = height;
+  const context = small.getContext("2d");
+  if (!context) return image;
+  context.drawImage(full, 0, 0, width, height);
+  return context.getImageData(0, 0, width, height);
 }

@@ -9,12 +9,14 @@ export interface Points2D {
 /** How much of the [-1, 1] square the layout fills (a margin keeps edge points whole). */
 const FILL = 0.92;
 
-/** Split interleaved x, y and fit them into [-FILL, FILL], keeping the aspect ratio. */
-export function normalize(coords: Float32Array): Points2D {
+/** Split interleaved x, y and fit them into [-FILL, FILL], keeping the aspect ratio; with `box`
+ * ([min x, min y, max x, max y]: linked views share one), that box is what fits. */
+export function normalize(coords: Float32Array, box?: readonly number[] | null): Points2D {
   return fitSquare(
     coords.length >> 1,
     (i) => coords[2 * i],
     (i) => coords[2 * i + 1],
+    box?.length === 4 ? box : undefined,
   );
 }
 
@@ -27,12 +29,19 @@ export function refit(points: Points2D): Points2D {
   );
 }
 
-function fitSquare(n: number, getX: (i: number) => number, getY: (i: number) => number): Points2D {
-  let minX = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
+function fitSquare(
+  n: number,
+  getX: (i: number) => number,
+  getY: (i: number) => number,
+  box?: readonly number[],
+): Points2D {
+  let [minX, minY, maxX, maxY] = box ?? [
+    Number.POSITIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  ];
+  for (let i = 0; i < n && !box; i++) {
     const x = getX(i);
     const y = getY(i);
     if (x < minX) minX = x;

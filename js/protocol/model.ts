@@ -70,6 +70,9 @@ export interface Layout {
   preview?: boolean;
   /** Turned by the kernel to match linked views: drawn as it is (not turned to the last one). */
   aligned?: boolean;
+  /** Linked views: the box [min x, min y, max x, max y] fitted into the plot, the same for every
+   * view (null: the layout's own). */
+  frame?: number[] | null;
 }
 
 /** The linked views this view belongs to (`_link`); empty ({}) when it is on its own. */

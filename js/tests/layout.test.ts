@@ -21,6 +21,14 @@ describe("normalize", () => {
     expect((Math.max(...y) + Math.min(...y)) / 2).toBeCloseTo(0);
   });
 
+  it("fits a given box instead (linked views: the first view's), so the same place is the same pixel", () => {
+    const first = normalize(interleave([0, 10], [0, 10]));
+    const second = normalize(interleave([0, 5], [0, 5]), [0, 0, 10, 10]); // a smaller layout
+    expect(second.x[0]).toBeCloseTo(first.x[0]);
+    expect(second.x[1]).toBeCloseTo(0); // (5, 5) is the box's centre, not a corner
+    expect(normalize(interleave([0, 5], [0, 5])).x[1]).toBeCloseTo(0.92); // its own box: a corner
+  });
+
   it("keeps a single point (zero range) finite", () => {
     const { x, y } = normalize(interleave([3], [4]));
     expect([x[0], y[0]]).toEqual([0, 0]);

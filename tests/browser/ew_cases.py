@@ -48,19 +48,24 @@ def digits_cell(algorithm: str | None = "pca") -> str:
     return cell if algorithm is None else with_setup(cell, f"t.view.algorithm = {algorithm!r}")
 
 
-def normalize(xy: np.ndarray) -> np.ndarray:
-    """``js/layout.ts`` ``normalize``: centre, fit the larger side into [-FILL, FILL]."""
+def normalize(xy: np.ndarray, box: list[float] | None = None) -> np.ndarray:
+    """``js/layout.ts`` ``normalize``: centre, fit the larger side into [-FILL, FILL] (with
+    ``box``, [min x, min y, max x, max y], that box: linked views share one)."""
     xy = np.asarray(xy, dtype=np.float64)
     lo, hi = xy.min(axis=0), xy.max(axis=0)
+    if box is not None:
+        lo, hi = np.array(box[:2]), np.array(box[2:])
     span = float((hi - lo).max())
     scale = 2 * FILL / span if span > 0 else 1.0
     return (xy - (lo + hi) / 2) * scale
 
 
-def to_screen(xy: np.ndarray, width: float, height: float) -> np.ndarray:
+def to_screen(
+    xy: np.ndarray, width: float, height: float, box: list[float] | None = None
+) -> np.ndarray:
     """Canvas pixel positions (column, row) of projection coordinates ``xy`` (n x 2), for a
     layout shown as is (no alignment to an earlier one) at the default zoom."""
-    p = normalize(xy)
+    p = normalize(xy, box)
     half = height / 2  # regl-scatterplot: [-1, 1] spans the height; x scaled by the same
     return np.column_stack([width / 2 + p[:, 0] * half, height / 2 - p[:, 1] * half])
 

@@ -39,10 +39,11 @@ def open_pair(
 def screen(nb: OpenNotebook, view: EmbedView, index: int) -> tuple[np.ndarray, dict[str, float]]:
     """Each row's position in the ``index``-th view's plot (CSS px), and the plot's page box."""
     xy = np.array(nb.eval_in_kernel(f"c.views[{index}].drawn_coords.tolist()"))
+    frame = nb.eval_in_kernel(f"c.views[{index}]._layout['frame']")  # (the first view's box)
     view.at(CANVAS).first.scroll_into_view_if_needed()
     box = view.at(CANVAS).first.bounding_box()
     assert box is not None
-    return to_screen(xy, box["width"], box["height"]), box
+    return to_screen(xy, box["width"], box["height"], frame), box
 
 
 def test_two_views_side_by_side_mark_the_row_hovered_in_the_other(
