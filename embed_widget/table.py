@@ -8,9 +8,10 @@ view) and its current :class:`~embed_widget.EmbeddingView`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import data
+from .data.long import wide_steps
 from .projection import warm_up_in_background
 from .session import session_for
 from .session.clusters import check_naming_column, cluster_layout, naming_column
@@ -74,6 +75,25 @@ class Table(data.Table):
 
             self._view = EmbeddingView(self)
         return self._view
+
+    @classmethod
+    def from_steps(
+        cls,
+        dataframe: pd.DataFrame,
+        step: str = "step",
+        key: str = "id",
+        embedding: str = "embedding",
+        missing: Literal["error", "drop"] = "error",
+    ) -> Table:
+        """A table of training steps from a long one (a row per item and step, as a run logs
+        a table at each step): a row per ``key``, an embedding column a step (``emb@100``),
+        the view's ``steps`` set to them. Other columns keep their last step's values.
+        ``missing="drop"`` keeps only the keys found at every step (else that is an error).
+        """
+        wide, columns = wide_steps(dataframe, step, key, embedding, missing)
+        table = cls(dataframe=wide)
+        table.view.steps = columns
+        return table
 
     def compare(self, embeddings: Sequence[str | Sequence[str]], **kwargs: Any) -> Comparison:
         """Linked views of several embeddings of this table, side by side (2 to 4).

@@ -200,3 +200,47 @@ def test_a_warm_start_is_its_own_cached_result() -> None:
     assert projector.project("m", matrix, "umap", {}).info["cached"] is True  # not the warm one
     again = projector.project("m", matrix, "umap", {}, start=start)
     assert again.info["cached"] is True and np.array_equal(again.coords, warm.coords)
+
+
+def long_run(n: int = 50) -> pd.DataFrame:
+    """A run's table logged at steps 0, 100 and 20 (in that order), rows shuffled at each."""
+    rng = np.random.default_rng(3)
+    parts = []
+    for step in (0, 100, 20):
+        order = rng.permutation(n)
+        parts.append(pd.DataFrame({
+            "id": [f"item{i}" for i in order],
+            "step": step,
+            "embedding": [np.full(4, step + i, dtype=np.float32) for i in order],
+            "loss": [float(step)] * n,
+        }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_a_long_table_of_steps_becomes_a_row_per_item_and_a_column_per_step() -> None:
+    table = Table.from_steps(long_run(), step="step", key="id", embedding="embedding")
+    columns = ["embedding@0", "embedding@20", "embedding@100"]  # (numeric steps in order)
+    assert table.view.steps == columns and table.view.embedding == ["embedding@0"]
+    assert len(table) == 50
+    frame = table.to_dataframe().set_index("id")
+    for column, step in zip(columns, (0, 20, 100), strict=True):
+        item7 = np.asarray(frame.loc["item7", column])
+        assert np.array_equal(item7, np.full(4, step + 7))  # each item's own vector at each step
+    assert set(frame["loss"]) == {100.0}  # other columns: the last step's values
+    table.view.close()
+
+
+def test_long_tables_with_gaps_or_repeats_are_refused_unless_asked() -> None:
+    gaps = long_run().drop(index=[3, 60])  # an item missing at step 0, another at step 100
+    with pytest.raises(ValueError, match=r"no row at step 0 .*missing='drop' to keep the 48"):
+        Table.from_steps(gaps)
+    table = Table.from_steps(gaps, missing="drop")
+    assert len(table) == 48
+    table.view.close()
+    repeated = pd.concat([long_run(), long_run().iloc[:1]], ignore_index=True)
+    with pytest.raises(ValueError, match="has 2 rows at step 0"):
+        Table.from_steps(repeated)
+    with pytest.raises(ValueError, match="the key column 'item' is not in the table"):
+        Table.from_steps(long_run(), key="item")
+    with pytest.raises(ValueError, match="holds 1 step"):
+        Table.from_steps(long_run().query("step == 0"))
