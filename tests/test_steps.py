@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.neighbors import NearestNeighbors
 
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import Projector
@@ -175,6 +176,21 @@ def test_bad_steps_are_refused_and_change_nothing() -> None:
     with pytest.raises(InvalidSetting, match="step must be from 0 to 2"):
         view.step = 3
     assert view.step == 0
+    view.close()
+
+
+def test_tsne_steps_start_from_the_step_before_with_a_short_exaggerated_phase() -> None:
+    frame = training_run(300)
+    view = EmbeddingView(Table(dataframe=frame), algorithm="tsne", steps=STEPS)
+    view._repr_mimebundle_()
+    assert view.wait(120)
+    wait_laid_out(view, 3)
+    view.step = 2
+    assert view.projection_frame().attrs["step"]["started_from"] == "step 2 (step1)"
+    assert view.result is not None and view.result.info["n_iter"] == 150
+    xy, labels = coords(view), frame["label"].to_numpy()
+    _, near = NearestNeighbors(n_neighbors=11).fit(xy).kneighbors(xy)
+    assert (labels[near[:, 1:]] == labels[:, None]).mean() > 0.9  # the classes came apart
     view.close()
 
 
