@@ -14,17 +14,17 @@ import { StatusBar } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
 import { EXPORT_SCALE } from "./plot/export";
 import { type Drawn, figure, picture } from "./plot/figure";
-import { alignTo, extended, normalize, refit } from "./plot/layout";
 import { Link } from "./plot/linked";
 import { emphasisMask, hiddenUnion } from "./plot/masks";
 import { type DrawnClusters, Overlays } from "./plot/overlays";
-import { drawablePositions, interpolate } from "./plot/palette";
+import { pointColors } from "./plot/palette";
 import { PictureSender } from "./plot/picture";
 import { placedFrom } from "./plot/placed";
-import { type PointColors, Scatter } from "./plot/scatter";
+import { Scatter } from "./plot/scatter";
+import { LayoutSequence } from "./plot/sequence";
 import { themeBackground, watchTheme } from "./plot/theme";
 import { WheelGate } from "./plot/wheel";
-import { fromUint32, toFloat32, toUint8, toUint32 } from "./protocol/codecs";
+import { fromUint32, toUint8, toUint32 } from "./protocol/codecs";
 import {
   isCsvReply,
   isDetailsReply,
@@ -67,9 +67,7 @@ export class App {
   /** Rows of the emphasis mask drawn (-1: none), to apply it again when the row count changes. */
   private emphasised = -1;
   private codes: Uint8Array | null = null;
-  private lastSeq = -1;
-  /** The layout drawn last, as the kernel sent it. */
-  private lastRaw: Float32Array | null = null;
+  private readonly layouts = new LayoutSequence();
   private layoutsDrawn = 0;
   /** Until the kernel answers the output event (see savedPicture). */
   private unanswered: ReturnType<typeof setTimeout> | undefined;
@@ -294,22 +292,9 @@ export class App {
   }
 
   private showLayout(layout: Layout, initial: boolean): void {
-    if (!layout?.coords) return;
-    const raw = toFloat32(layout.coords);
-    const previous = this.scatter.current;
-    // rows placed into the layout on screen: the others stay put; any other layout is fitted in
-    // and turned to match the one it replaces
-    let points = previous && this.lastRaw ? extended(this.lastRaw, previous, raw) : null;
-    // (a layout of linked views comes turned by the kernel, to match the other views)
-    if (!points)
-      points =
-        previous && !layout.aligned ? refit(alignTo(previous, normalize(raw))) : normalize(raw, layout.frame);
-    this.lastRaw = raw;
-    // Streamed frames of one computation follow each other directly; a new result animates.
-    const seq = layout.seq ?? 0;
-    const animate = !initial && previous !== null && (layout.final === true || seq !== this.lastSeq);
-    this.lastSeq = seq;
-    const final = layout.final === true;
+    const next = this.layouts.next(layout, this.scatter.current, initial);
+    if (!next) return;
+    const { points, animate, seq, final } = next;
     // The DOM hooks (data-points, data-final, data-seq) describe what is drawn, so set them once it
     // is; data-layouts counts the layouts drawn (a streamed frame dropped for a newer one is not).
     void this.scatter.setLayout(points, animate, () => {
@@ -331,21 +316,8 @@ export class App {
     this.tooltip.clear();
     this.toolbar.rebuildScale();
     this.legend.show(colors);
-    let encoding: PointColors;
-    if (colors?.kind === "categorical") {
-      this.codes = toUint8(colors.codes);
-      encoding = { kind: "categorical", codes: this.codes, palette: colors.palette };
-    } else if (colors?.kind === "continuous") {
-      this.codes = null;
-      encoding = {
-        kind: "continuous",
-        values: drawablePositions(toFloat32(colors.positions)),
-        palette: interpolate(colors.colormap, 256),
-      };
-    } else {
-      this.codes = null;
-      encoding = { kind: "none", color: colors?.color ?? "#4e79a7" };
-    }
+    const { encoding, codes } = pointColors(colors);
+    this.codes = codes;
     this.legendHidden = new Set();
     this.showHidden();
     void this.scatter.setColors(encoding);

@@ -1,5 +1,7 @@
 // Colours arrive from the kernel (embed_widget/widget/encodings.py): a categorical palette, or a
 // colormap's stops. Here they are only interpolated and applied.
+import { toFloat32, toUint8 } from "../protocol/codecs";
+import type { Colors } from "../protocol/model";
 
 function parseHex(color: string): [number, number, number] {
   const value = Number.parseInt(color.slice(1), 16);
@@ -101,4 +103,21 @@ export function drawnColors(
     values[i] = Math.min(1, (bin + (emphasis[i] ? 0 : k) + 0.5) / last);
   }
   return { colorBy: "valueB", pointColor: faded(colors.palette), valueA, valueB: values };
+}
+
+/** The scatter's colours for the kernel's encoding, and each row's category code (null when the
+ * colours are not categorical: then the legend hides nothing). */
+export function pointColors(colors: Colors | undefined): { encoding: PointColors; codes: Uint8Array | null } {
+  if (colors?.kind === "categorical") {
+    const codes = toUint8(colors.codes);
+    return { encoding: { kind: "categorical", codes, palette: colors.palette }, codes };
+  }
+  if (colors?.kind === "continuous") {
+    const values = drawablePositions(toFloat32(colors.positions));
+    return {
+      encoding: { kind: "continuous", values, palette: interpolate(colors.colormap, 256) },
+      codes: null,
+    };
+  }
+  return { encoding: { kind: "none", color: colors?.color ?? "#4e79a7" }, codes: null };
 }
