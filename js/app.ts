@@ -79,6 +79,7 @@ export class App {
     this.root,
     () => picture(this.drawn),
     (seq, png) => this.send({ type: "picture", seq }, [png]),
+    () => Boolean(this.model.get("_link")?.group),
   );
 
   constructor(private readonly model: Model) {

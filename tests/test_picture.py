@@ -4,11 +4,13 @@ keeps there the PNG the frontend drew of the final layout on screen, and nothing
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from embed_widget import Table
 from embed_widget.widget import picture
@@ -85,3 +87,40 @@ def test_the_picture_of_the_final_layout_is_kept_and_nothing_else(
     view._ipython_display_()  # displayed again: with the picture it has
     assert published.pictures() == [PNG]
     view.close()
+
+
+def real_png(width: int, height: int, color: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_comparison_keeps_its_views_pictures_side_by_side(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = Published(monkeypatch)
+    pair = table.compare([["a", "b"], ["c", "d"]], algorithm="pca")
+    pair._ipython_display_()  # the grid, then an output for the grid's picture
+    (_, grid, _), (_, _, display_id) = published.calls
+    assert grid["application/vnd.jupyter.widget-view+json"]["model_id"] == pair.model_id
+    assert display_id == f"embed-widget-picture-{pair.model_id}"
+    assert pair.wait(30)
+    published.calls.clear()
+    left, right = pair.views
+    left._picture_message(left, {"type": "picture", "seq": left.final_seq()},
+                          [real_png(300, 200, (250, 0, 0))])  # fmt: skip
+    grid_updates = [c for c in published.calls if c[2] == display_id]
+    first = Image.open(io.BytesIO(base64.b64decode(grid_updates[-1][1]["image/png"])))
+    assert first.size == (608, 200)  # two cells a row, the right one blank for now
+    assert first.getpixel((10, 10)) == (250, 0, 0)
+    assert first.getpixel((500, 10)) != (0, 0, 250)
+    right._picture_message(right, {"type": "picture", "seq": right.final_seq()},
+                           [real_png(300, 240, (0, 0, 250))])  # fmt: skip
+    grid_updates = [c for c in published.calls if c[2] == display_id]
+    both = Image.open(io.BytesIO(base64.b64decode(grid_updates[-1][1]["image/png"])))
+    assert both.size == (608, 240)
+    assert both.getpixel((500, 10)) == (0, 0, 250)
+    assert both.getpixel((10, 10)) == (250, 0, 0)
+    pair.close()
+    for view in (left, right):
+        view.close()

@@ -27,6 +27,8 @@ import pandas as pd
 
 from ..errors import InvalidSetting
 from ..projection.align import IDENTITY, Similarity, procrustes
+from .grid_picture import grid_picture
+from .picture import SavedPicture
 from .protocol import LinkState
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 MAX_VIEWS = 4
 
 
-class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
+class Comparison(SavedPicture, ipywidgets.GridBox):  # type: ignore[misc]
     """Linked views of 2 to 4 embeddings (see :func:`compare`).
 
     Attributes
@@ -73,6 +75,7 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
             ),
         )
         for view in views:
+            view._on_picture = self._view_pictured
             view.link(self._state(view), self._aligned if align else None)
             view.observe(self._view_drew, names="_layout")
             view.observe(self._view_selected, names="selection")
@@ -104,6 +107,7 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
         for view in linked:
             view.unobserve(self._view_drew, names="_layout")
             view.unobserve(self._view_selected, names="selection")
+            view._on_picture = None
             if not view.closed:
                 view.unlink()
         super().close()
@@ -116,6 +120,12 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
         for view in self.views:
             view._start()  # (the grid's display does not display its children)
         return super()._repr_mimebundle_(**kwargs)
+
+    def _view_pictured(self) -> None:
+        """A view kept a new picture: the grid's saved picture shows them all."""
+        png = grid_picture([view._picture for view in self._linked])
+        if png is not None:
+            self.show_picture(png)
 
     # --- alignment ----------------------------------------------------------------------------
 

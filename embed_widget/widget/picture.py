@@ -35,6 +35,8 @@ class SavedPicture:
     """Mixin for the view: display with the picture's output, and keep that output current."""
 
     _picture: bytes = BLANK_PNG
+    #: told when a picture is kept (a comparison composes its views' pictures)
+    _on_picture: Callable[[], None] | None = None
     model_id: str
     _repr_mimebundle_: Callable[..., Any]  # the widget's (anywidget)
     final_seq: Callable[[], int]  # the final layout on screen (Clustering)
@@ -64,5 +66,11 @@ class SavedPicture:
             return
         if len(png) > MAX_PICTURE_BYTES:
             return
+        self.show_picture(png)
+        if self._on_picture is not None:
+            self._on_picture()
+
+    def show_picture(self, png: bytes) -> None:
+        """Keep ``png`` as the picture and show it in the picture's output."""
         self._picture = png
         update_display(self._picture_bundle(), raw=True, display_id=self._picture_id())

@@ -12,11 +12,12 @@ export interface Picture {
   png: Blob;
 }
 
-/** The notebook output holding `root` when the view is an output of its own (not in a box). */
-export function ownOutput(root: HTMLElement): HTMLElement | null {
+/** The notebook output holding `root` when the view is an output of its own (not in a box), or
+ * when it is `linked` (a view of a comparison: the grid's output shows the views' pictures). */
+export function ownOutput(root: HTMLElement, linked = false): HTMLElement | null {
   const output = root.closest<HTMLElement>(".jp-OutputArea-child");
   const box = root.parentElement?.closest(".widget-box");
-  return output && !(box && output.contains(box)) ? output : null;
+  return output && (linked || !(box && output.contains(box))) ? output : null;
 }
 
 export class PictureSender {
@@ -29,11 +30,12 @@ export class PictureSender {
     private readonly root: HTMLElement,
     private readonly draw: () => Promise<Picture | null>,
     private readonly send: (seq: number, png: ArrayBuffer) => void,
+    private readonly linked: () => boolean = () => false,
   ) {}
 
   /** Mark this view's output (hiding the picture beside it); true when it is one of its own. */
   claim(): boolean {
-    const output = ownOutput(this.root);
+    const output = ownOutput(this.root, this.linked());
     output?.classList.add("ew-picture-owner");
     return output !== null;
   }
@@ -60,7 +62,7 @@ export class PictureSender {
   dispose(): void {
     this.live = false;
     clearTimeout(this.timer);
-    ownOutput(this.root)?.classList.remove("ew-picture-owner"); // (the picture shows again)
+    ownOutput(this.root, this.linked())?.classList.remove("ew-picture-owner"); // (shown again)
   }
 
   private async sendNow(): Promise<void> {

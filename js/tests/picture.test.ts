@@ -28,6 +28,9 @@ describe("the saved picture", () => {
     outputWith(boxed, true);
     expect(ownOutput(boxed)).toBeNull();
     expect(ownOutput(document.createElement("div"))).toBeNull(); // not in a notebook
+    const compared = document.createElement("div"); // a linked view in a comparison's grid
+    const grid = outputWith(compared, true);
+    expect(ownOutput(compared, true)).toBe(grid);
   });
 
   it("is sent once the final layout rests, and only once a kernel answered", async () => {

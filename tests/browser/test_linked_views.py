@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 
+import nbformat
 import numpy as np
 from ew_cases import notebook_code_cells, to_screen
 from ew_notebook import OpenNotebook, OpenNotebookFn
-from ew_page import careful_drag, hover, screenshot_pixels, wait_for
+from ew_page import careful_drag, count_non_background, hover, screenshot_pixels, wait_for
 from ew_widget import CANVAS, EmbedView, pixels_changed
+from test_saved_page import PICTURE, SAVED_PICTURE, picture_width
 
 COMPARE = """
 import numpy as np, pandas as pd
@@ -129,3 +131,31 @@ def test_the_compare_notebook_shows_two_linked_umap_views(open_notebook: OpenNot
     assert nb.eval_in_kernel("[v.result.algorithm for v in c.views]") == ["umap", "umap"]
     assert nb.eval_in_kernel("repr(c)") == "Comparison of 2 linked views: epoch_1 | epoch_30"
     assert [v.at(".ew-legend-item").count() for v in views] == [10, 10]
+
+
+def test_a_comparison_saved_without_widget_state_shows_both_pictures(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    nb, (left, _) = open_pair(open_notebook)
+    plot = left.at(CANVAS).first.bounding_box()
+    assert plot is not None
+    both = 2 * plot["width"]  # (each view's figure: its plot, legend beside it)
+    wait_for(lambda: picture_width(nb.page, PICTURE) > both, 30, message="the grid's picture")
+    kept = "[len(v._picture) > 1000 for v in c.views]"  # (each view sends its own picture)
+    wait_for(lambda: nb.eval_in_kernel(kept) == [True, True], 30, message="both pictures kept")
+    assert not nb.page.locator(PICTURE).is_visible()  # beside the live grid: hidden
+    nb.page.locator(".jp-Notebook").first.click()
+    nb.page.keyboard.press("Control+s")
+    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved")
+    notebook = nbformat.read(nb.path, as_version=4)
+    del notebook.metadata["widgets"]  # as saved with "save widget state" off, the default
+    copy = nb.path.with_name("compare_no_state.ipynb")
+    nbformat.write(notebook, copy)
+
+    page = open_notebook([], copy_of=copy, run=False).page
+    wait_for(lambda: picture_width(page, SAVED_PICTURE) > both, 20, message="the saved picture")
+    pixels = screenshot_pixels(page, page.locator(SAVED_PICTURE).first)
+    half = pixels.shape[1] // 2
+    assert count_non_background(pixels[:, :half]) > 1000  # the first view's points and legend
+    assert count_non_background(pixels[:, half:]) > 1000  # and the second's
+    assert page.locator(".embed-widget").count() == 0
