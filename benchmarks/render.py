@@ -5,6 +5,7 @@ Run on demand, never from the test suite::
     .venv/bin/python benchmarks/render.py            # digits, 100k, 1M (3 runs); UMAP 100k (1 run)
     .venv/bin/python benchmarks/render.py --quick    # digits, 100k; 1 run
     .venv/bin/python benchmarks/render.py --sizes "" --umap-100k   # the UMAP case alone
+    .venv/bin/python benchmarks/render.py --sizes 100k,1M --warm-up-off   # also warm-up off
 
 Both widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical colour
 column) in the same JupyterLab, kernel environment and browser. Measured per (widget, N):
@@ -72,6 +73,8 @@ BENCH_REQUIREMENTS = [
 
 SIZES = {"digits": 1797, "100k": 100_000, "1M": 1_000_000}
 WIDGETS = ("embed_widget", "jupyter-scatter")
+#: embed_widget with its background warm-up off (``--warm-up-off``: the default keeps it on)
+NO_WARM_UP = "embed_widget-no-warm-up"
 
 # ---------------------------------------------------------------------------------------------
 # notebook cells
@@ -136,6 +139,9 @@ SHOW_UMAP = {
 IMPORTS = {
     "embed_widget": "from embed_widget import Table",
     "jupyter-scatter": "import jscatter",
+    NO_WARM_UP: (
+        'import os\nos.environ["EMBED_WIDGET_WARM_UP"] = "0"\nfrom embed_widget import Table'
+    ),
 }
 
 SHOW = {
@@ -144,6 +150,7 @@ SHOW = {
         'sc = jscatter.Scatter(data=df, x="x", y="y", color_by="cat", height={height}); sc.show()'
     ),
 }
+SHOW[NO_WARM_UP] = SHOW["embed_widget"]
 
 # ---------------------------------------------------------------------------------------------
 # in-page instrumentation
@@ -461,7 +468,10 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def print_table(results: dict[tuple[str, str], list[Run]], sizes: list[str]) -> None:
-    rows: list[tuple[str, str, str, str, str]] = []
+    """Medians per metric and size; with warm-up-off runs, their column too (the default,
+    embed_widget, is the shipped one: warm-up on)."""
+    warm_up_off = any(widget == NO_WARM_UP for widget, _ in results)
+    rows: list[tuple[str, ...]] = []
     metrics = [
         ("first paint (ms)", "first_paint_ms", "ms"),
         ("zoom frame (ms)", "zoom_ms", "ms"),
@@ -474,9 +484,15 @@ def print_table(results: dict[tuple[str, str], list[Run]], sizes: list[str]) -> 
             a = median_of(results.get(("embed_widget", size), []), attr)
             b = median_of(results.get(("jupyter-scatter", size), []), attr)
             ratio = f"{a / b:.2f}" if a is not None and b else "n/a"
-            rows.append((label, size, fmt(a, unit), fmt(b, unit), ratio))
-    header = ("metric", "N", "embed_widget", "jupyter-scatter", "ratio")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+            row = (label, size, fmt(a, unit), fmt(b, unit), ratio)
+            if warm_up_off:
+                off = median_of(results.get((NO_WARM_UP, size), []), attr)
+                row += (fmt(off, unit), f"{off / b:.2f}" if off is not None and b else "n/a")
+            rows.append(row)
+    header: tuple[str, ...] = ("metric", "N", "embed_widget", "jupyter-scatter", "ratio")
+    if warm_up_off:
+        header += ("warm-up off", "ratio")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
     print(line.format(*header))
     print("  ".join("-" * w for w in widths))
@@ -556,6 +572,10 @@ def parse_args() -> argparse.Namespace:
         "--embed-cell", default=None, help=f"embed_widget's cell (default: {SHOW['embed_widget']})"
     )
     parser.add_argument("--no-scatter", action="store_true", help="embed_widget only")
+    parser.add_argument(
+        "--warm-up-off", action="store_true",
+        help="also measure embed_widget with its background warm-up off (EMBED_WIDGET_WARM_UP=0)",
+    )  # fmt: skip
     parser.add_argument("--no-venv", action="store_true", help="run in this Python (no jscatter)")
     return parser.parse_args()
 
@@ -580,8 +600,9 @@ def run_all(
                 if widget != "embed_widget" and size == "digits":
                     continue
                 measure(plain_case(widget, size, height), run_i)
+    umap_widgets = [w for w in widgets if w in WARM_UMAP]
     for run_i in range(umap_runs):
-        for widget in widgets if run_i % 2 == 0 else widgets[::-1]:
+        for widget in umap_widgets if run_i % 2 == 0 else umap_widgets[::-1]:
             measure(umap_case(widget, height), run_i)
     return results
 
@@ -613,7 +634,7 @@ def main() -> None:
     full_run = args.sizes is None and not args.quick
     umap_runs = args.umap_runs if (args.umap_100k or full_run) and not args.no_umap else 0
     zoom_steps = args.zoom_steps or (6 if args.quick else 12)
-    widgets = ["embed_widget"]
+    widgets = ["embed_widget", *([NO_WARM_UP] if args.warm_up_off else [])]
     if not args.no_scatter:
         try:
             import jscatter  # noqa: F401
