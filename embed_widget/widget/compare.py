@@ -68,6 +68,7 @@ class Comparison(SavedPicture, ipywidgets.GridBox):  # type: ignore[misc]
         self._keys: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (table versions)
         self._spreading = False  # (a selection being copied to the others: no echo)
         self._linked = list(views)  # (every view linked, also while closing)
+        self._link_versions = tuple(v.table.version for v in views)  # (of the keys sent)
         super().__init__(
             children=views,
             layout=ipywidgets.Layout(
@@ -147,8 +148,11 @@ class Comparison(SavedPicture, ipywidgets.GridBox):  # type: ignore[misc]
 
     def _view_drew(self, change: dict[str, Any]) -> None:
         view: EmbeddingView = change["owner"]
-        if self.key is not None and view._link.get("keys") != self._state(view)["keys"]:
-            view._link = dict(self._state(view))  # (rows added or keys changed: hover them too)
+        versions = tuple(v.table.version for v in self._linked)
+        if self.key is not None and versions != self._link_versions:
+            self._link_versions = versions  # (rows added or keys changed: hover them too)
+            for linked in self._linked:
+                linked._link = dict(self._state(linked))
         layout = change["new"] or {}
         if view is not self._reference or not layout.get("final") or layout.get("preview"):
             return

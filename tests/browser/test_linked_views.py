@@ -11,7 +11,7 @@ from ew_cases import notebook_code_cells, to_screen
 from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import careful_drag, count_non_background, hover, screenshot_pixels, wait_for
 from ew_widget import CANVAS, EmbedView, pixels_changed
-from test_saved_page import PICTURE, SAVED_PICTURE, picture_width
+from test_saved_page import PICTURE, SAVED_PICTURE, picture_width, saved_without_widget_state
 
 COMPARE = """
 import numpy as np, pandas as pd
@@ -144,11 +144,7 @@ def test_a_comparison_saved_without_widget_state_shows_both_pictures(
     kept = "[len(v._picture) > 1000 for v in c.views]"  # (each view sends its own picture)
     wait_for(lambda: nb.eval_in_kernel(kept) == [True, True], 30, message="both pictures kept")
     assert not nb.page.locator(PICTURE).is_visible()  # beside the live grid: hidden
-    nb.page.locator(".jp-Notebook").first.click()
-    nb.page.keyboard.press("Control+s")
-    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved")
-    notebook = nbformat.read(nb.path, as_version=4)
-    del notebook.metadata["widgets"]  # as saved with "save widget state" off, the default
+    notebook = saved_without_widget_state(nb)
     copy = nb.path.with_name("compare_no_state.ipynb")
     nbformat.write(notebook, copy)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from ew_cases import to_screen
-from ew_notebook import OpenNotebookFn
+from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import count_non_background, hover, screenshot_pixels, wait_for
 from ew_widget import CANVAS, LEGEND_ITEM, EmbedView
 from nbformat.sign import NotebookNotary
@@ -163,6 +163,17 @@ PICTURE = ".jp-OutputArea-child.ew-picture-owner + .jp-OutputArea-child img"
 SAVED_PICTURE = ".jp-OutputArea-child:has(.jp-RenderedImage) img"
 
 
+def saved_without_widget_state(nb: OpenNotebook) -> nbformat.NotebookNode:
+    """Save the notebook (Ctrl+S) and read it back without its widget state, as JupyterLab saves
+    it by default ("save widget state" off)."""
+    nb.page.locator(".jp-Notebook").first.click()
+    nb.page.keyboard.press("Control+s")
+    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved")
+    notebook = nbformat.read(nb.path, as_version=4)
+    del notebook.metadata["widgets"]
+    return notebook
+
+
 def picture_width(page: Page, selector: str) -> int:
     return int(page.evaluate(f"document.querySelector({selector!r})?.naturalWidth ?? 0"))
 
@@ -176,12 +187,7 @@ def test_a_notebook_saved_without_widget_state_shows_the_saved_picture(
     view.wait_painted(min_pixels=1000)
     wait_for(lambda: picture_width(nb.page, PICTURE) > 300, 30, message="the picture drawn")
     assert not nb.page.locator(PICTURE).is_visible()  # beside the live view: hidden
-    nb.page.locator(".jp-Notebook").first.click()
-    nb.page.keyboard.press("Control+s")
-    wait_for(lambda: "widget-state+json" in nb.path.read_text(), 20, message="saved")
-
-    notebook = nbformat.read(nb.path, as_version=4)
-    del notebook.metadata["widgets"]  # as saved with "save widget state" off, the default
+    notebook = saved_without_widget_state(nb)
     outputs = notebook.cells[0].outputs
     assert [sorted(o.data) for o in outputs][-1] == ["image/png", "text/plain"]
     if trusted:  # the user's own notebook; else a colleague's copy, where no widget renders
