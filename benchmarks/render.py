@@ -6,6 +6,8 @@ Run on demand, never from the test suite::
     .venv/bin/python benchmarks/render.py --quick    # digits, 100k; 1 run
     .venv/bin/python benchmarks/render.py --sizes "" --umap-100k   # the UMAP case alone
     .venv/bin/python benchmarks/render.py --sizes 100k,1M --warm-up-off   # also warm-up off
+    .venv/bin/python benchmarks/render.py --sizes 1M --runs 1 --no-scatter --profile   # where
+    #   the page's main thread spends the time (build with `npm run dev` for readable names)
 
 Both widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical colour
 column) in the same JupyterLab, kernel environment and browser. Measured per (widget, N):
@@ -321,9 +323,11 @@ class Run:
 
 
 class Bench:
-    def __init__(self, server: Any, context: Any, zoom_steps: int, verbose: bool) -> None:
+    def __init__(
+        self, server: Any, context: Any, zoom_steps: int, verbose: bool, profile: bool = False
+    ) -> None:
         self.server, self.context = server, context
-        self.zoom_steps, self.verbose = zoom_steps, verbose
+        self.zoom_steps, self.verbose, self.profile = zoom_steps, verbose, profile
         self.count = 0
 
     def measure(self, case: Case) -> Run:
@@ -337,10 +341,17 @@ class Bench:
         write_notebook(self.server.root, name, cells)
         page = self.context.new_page()
         received: list[int] = []  # sizes of kernel-websocket frames the page received
+        arrivals: list[tuple[float, int]] = []  # (perf_counter, size) of each such frame
+
+        def on_frame(payload: Any) -> None:
+            received.append(len(payload))
+            arrivals.append((time.perf_counter(), len(payload)))
+            if self.profile and len(payload) > 100_000:
+                print(f"    received {len(payload) // 1000} KB: {describe(payload)}", flush=True)
 
         def on_ws(ws: Any) -> None:
             if "/api/kernels/" in ws.url:
-                ws.on("framereceived", lambda p: received.append(len(p)))
+                ws.on("framereceived", on_frame)
 
         page.on("websocket", on_ws)
         try:
@@ -363,6 +374,9 @@ class Bench:
             time.sleep(0.5)
             page.evaluate("() => 0")  # pump websocket events
             received.clear()
+            arrivals.clear()
+            profiler = start_profile(page) if self.profile and widget != "jupyter-scatter" else None
+            started = time.perf_counter()
             page.evaluate(RUN_CELL_JS, n)
 
             def settled() -> dict[str, Any] | None:
@@ -382,6 +396,8 @@ class Bench:
                 if raise_now:
                     raise RuntimeError(f"{widget} cell raised: {raise_now[-1]}") from None
                 raise
+            if profiler is not None:
+                print_profile(profiler, arrivals, started)
             time.sleep(0.5)
             page.evaluate("() => 0")
             nbytes = sum(received)
@@ -452,6 +468,63 @@ class Bench:
             page.close()
             with contextlib.suppress(Exception):  # the server's stop() is the fallback
                 self.server.shutdown_session(name)
+
+
+def describe(payload: Any) -> str:
+    """The message type and state keys of a kernel websocket frame (protocol v1), for profiling."""
+    import json
+    import struct
+
+    try:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        n = struct.unpack_from("<Q", data, 0)[0]
+        offsets = struct.unpack_from(f"<{n}Q", data, 0)[1:]
+        header = json.loads(data[offsets[1] : offsets[2]])
+        content = json.loads(data[offsets[4] : offsets[5]])
+        state = content.get("data", {}).get("state", {})
+        return f"{header['msg_type']} {sorted(state)[:6]} {content.get('data', {}).get('method')}"
+    except Exception as exc:  # (a frame of another shape)
+        return f"? {exc}"
+
+
+def start_profile(page: Any) -> Any:
+    """A CPU profile of the page's main thread (``--profile``), sampled every 0.5 ms."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+    cdp.send("Profiler.start")
+    return cdp
+
+
+def print_profile(cdp: Any, arrivals: list[tuple[float, int]], started: float) -> None:
+    """Where the page's main thread spent the time until the display settled: the top functions
+    in each 250 ms (the idle stretches are waits), self time per function, and when the largest
+    kernel frames reached the harness (Playwright relays them late: an upper bound)."""
+    profile = cdp.send("Profiler.stop")["profile"]
+    nodes = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    self_ms: dict[str, float] = {}
+    windows: dict[int, dict[str, float]] = {}
+    clock = 0.0
+    for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        ms = delta / 1000
+        clock += ms
+        frame = nodes[node_id]
+        name = f"{frame['functionName'] or '(anonymous)'}:{frame['lineNumber'] + 1}"
+        self_ms[name] = self_ms.get(name, 0.0) + ms
+        window = windows.setdefault(int(clock // 250), {})
+        window[name] = window.get(name, 0.0) + ms
+    print(f"    main thread, {clock:.0f} ms sampled; top functions per 250 ms:")
+    for w, names in sorted(windows.items()):
+        top = sorted(names.items(), key=lambda kv: -kv[1])[:3]
+        print(f"    {w * 250:5d} ms  " + ", ".join(f"{k} {v:.0f}" for k, v in top))
+    print("    self time:")
+    for name, ms in sorted(self_ms.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"      {ms:7.0f} ms  {name}")
+    big = sorted(arrivals, key=lambda a: -a[1])[:4]
+    print(
+        "    largest kernel frames at (ms after the cell ran): "
+        + ", ".join(f"{(t - started) * 1000:.0f} ({size // 1000} KB)" for t, size in big)
+    )
 
 
 def median_of(runs: list[Run], attr: str) -> float | None:
@@ -577,6 +650,10 @@ def parse_args() -> argparse.Namespace:
         help="also measure embed_widget with its background warm-up off (EMBED_WIDGET_WARM_UP=0)",
     )  # fmt: skip
     parser.add_argument("--no-venv", action="store_true", help="run in this Python (no jscatter)")
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="print a CPU profile of the page's main thread for each embed_widget run",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -661,7 +738,7 @@ def main() -> None:
                 )
                 context.add_init_script(INIT_JS)
                 context.set_default_timeout(60_000)
-                bench = Bench(server, context, zoom_steps, verbose=True)
+                bench = Bench(server, context, zoom_steps, verbose=True, profile=args.profile)
                 results = run_all(bench, widgets, sizes, runs, args.height, umap_runs)
                 context.close()
         finally:

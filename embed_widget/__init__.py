@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from .data import Image
@@ -31,3 +33,14 @@ def __getattr__(name: str) -> Any:
 
         return getattr(linked, name)
     raise AttributeError(f"module 'embed_widget' has no attribute {name!r}")
+
+
+def _import_widget() -> None:
+    from . import widget  # noqa: F401  (the import is the point)
+
+
+# In a Jupyter kernel the widget comes next: import it (anywidget and ipywidgets, ~0.4 s) in the
+# background now rather than in the cell that first shows a table. A cell that needs it sooner
+# waits on Python's import lock for the rest of that import, no longer.
+if "ipykernel" in sys.modules:
+    threading.Thread(target=_import_widget, name="embed_widget import", daemon=True).start()

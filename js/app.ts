@@ -116,6 +116,9 @@ export class App {
     this.scatter = new Scatter(this.plotBox, {
       onHover: (index) => this.hover(index),
       onSelect: (indices) => this.select(indices),
+      onIndexed: () => {
+        this.root.dataset.indexed = "true";
+      },
       onView: () => {
         this.overlays.place();
         this.link.place();
@@ -297,8 +300,10 @@ export class App {
     if (!next) return;
     const { points, animate, seq, final } = next;
     // The DOM hooks (data-points, data-final, data-seq) describe what is drawn, so set them once it
-    // is; data-layouts counts the layouts drawn (a streamed frame dropped for a newer one is not).
+    // is; data-layouts counts the layouts drawn (a streamed frame dropped for a newer one is not);
+    // data-indexed says whether hover and lasso can find its points yet.
     void this.scatter.setLayout(points, animate, () => {
+      this.root.dataset.indexed = String(this.scatter.indexed);
       this.root.dataset.points = String(points.x.length);
       this.root.dataset.final = String(final);
       this.root.dataset.seq = String(seq);

@@ -248,6 +248,36 @@ def test_pandas_dtypes_nullable_categorical_datetime() -> None:
     assert t.get_column("obj") == ["x", None, "z"]
 
 
+def test_pandas_categorical_reads_as_its_labels() -> None:
+    # a Categorical's codes are reused as its factorization: the table must read as if it had
+    # been given the labels themselves (unused categories are no value, missing cells are missing)
+    labels = pd.Categorical(
+        ["b", "a", None, "c", "a", "b", None, "a"], categories=["z", "a", "b", "c", "unused"]
+    )
+    emb = np.arange(16, dtype=np.float32).reshape(8, 2)
+    t = Table(pd.DataFrame({"e": list(emb), "cat": labels}))
+    plain = Table(pd.DataFrame({"e": list(emb), "cat": np.asarray(labels, dtype=object)}))
+    assert t.column_kinds == plain.column_kinds == {"e": "embedding", "cat": "categorical"}
+    for a, b in zip(t.category_codes("cat"), plain.category_codes("cat"), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert t.category_codes("cat")[1] == ["a", "b", "c", "(missing)"]
+    assert t.get_column("cat") == ["b", "a", None, "c", "a", "b", None, "a"]
+    assert t.default_color_column == "cat"
+    # new rows: the codes and counts follow them (nothing derived is kept past a change)
+    t.add_data([0.0, 1.0], "d")
+    t.add_data([0.0, 1.0], "a")
+    codes, names, counts = t.category_codes("cat")
+    assert names == ["a", "b", "c", "d", "(missing)"]
+    assert counts == [4, 2, 1, 1, 2]
+    assert codes[-2:].tolist() == [3, 0]
+
+
+def test_categorical_of_numbers_reads_as_numbers() -> None:
+    t = Table(pd.DataFrame({"x": [1.0, 2.0, 3.0], "k": pd.Categorical([3, 1, 3])}))
+    assert t.column_kinds == {"x": "numeric", "k": "numeric"}
+    assert t.get_column("k") == [3, 1, 3]
+
+
 def test_pandas_numeric_columns_are_not_affected_by_later_edits() -> None:
     df = pd.DataFrame(np.zeros((3, 2)), columns=["a", "b"])
     t = Table(df)

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .columns import Array, Column
 
@@ -36,9 +35,8 @@ def category_codes(col: Column) -> tuple[Array, list[str], list[int]]:
             f"column {col.name!r} holds {col.type}s, which have no categories; "
             "accepted: categorical, text or numeric columns"
         )
-    values = col.values
     missing = col.missing_mask()
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = col.factorized()
     labels = [_label(u) for u in uniques]
     if len(labels) + int(missing.any()) > MAX_CODES:
         raise ValueError(

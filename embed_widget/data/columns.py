@@ -56,6 +56,9 @@ class Column:
     # keeps a source pandas Series alive: under copy-on-write its buffer (which ``values`` may
     # view) is then never written in place, so a later edit of the user's DataFrame cannot leak in
     owner: object = None
+    # what was derived from ``values`` (missing mask, factorization), kept while ``values`` is
+    # the same array: tables are scanned several times on the way to the first picture
+    derived: dict[str, tuple[Array, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return int(self.values.shape[0]) + len(self.pending)
@@ -77,14 +80,40 @@ class Column:
         self.owner = None
 
     def missing_mask(self) -> Array:
-        """Boolean mask of missing cells (flushed columns only)."""
+        """Boolean mask of missing cells (flushed columns only; read-only)."""
         if self.type == "vector":
             if self.missing is None:
                 return np.zeros(len(self.values), dtype=bool)
             return self.missing
+        mask: Array = self._derive("missing", self._compute_missing)
+        return mask
+
+    def factorized(self) -> tuple[Array, Array]:
+        """(codes, distinct values) of a 1-D column, as pandas' factorize gives them (-1 where
+        missing), though not always in order of appearance."""
+        codes, uniques = self._derive(
+            "factorized", lambda: pd.factorize(self.values, use_na_sentinel=True)
+        )
+        return codes, uniques
+
+    def remember(self, key: str, value: Any) -> None:
+        """Record something already known about ``values`` (e.g. a Categorical's codes)."""
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+        self.derived[key] = (self.values, value)
+
+    def _derive(self, key: str, compute: Any) -> Any:
+        hit = self.derived.get(key)
+        if hit is not None and hit[0] is self.values:
+            return hit[1]
+        value = compute()
+        self.remember(key, value)
+        return value
+
+    def _compute_missing(self) -> Array:
         if self.type == "number":
             return np.isnan(self.values) if self.values.dtype.kind == "f" else _no(self.values)
-        return pd.isna(self.values)
+        return np.asarray(pd.isna(self.values))
 
 
 def _no(values: Array) -> Array:
@@ -329,7 +358,7 @@ TEXT_MIN_DISTINCT = 50
 
 def n_distinct(col: Column) -> int:
     """Distinct non-missing values in a 1-D column."""
-    return int(pd.unique(col.values[~col.missing_mask()]).shape[0])
+    return len(col.factorized()[1])
 
 
 def column_kind(col: Column) -> Kind:

@@ -49,7 +49,7 @@ def columns_from_frame(frame: Any) -> tuple[list[Column], int]:
 def _from_pandas(name: str, s: pd.Series) -> Column:
     dt = s.dtype
     if isinstance(dt, pd.CategoricalDtype):
-        return from_array(name, _objects(s.astype(object)))
+        return _from_categorical(name, s)
     if pd.api.types.is_bool_dtype(dt):
         if s.hasnans:
             return from_array(name, _objects(s))
@@ -68,6 +68,28 @@ def _from_pandas(name: str, s: pd.Series) -> Column:
     text = s.astype(str).to_numpy(dtype=object, copy=True)
     text[s.isna().to_numpy()] = None
     return from_array(name, text)
+
+
+def _from_categorical(name: str, s: pd.Series) -> Column:
+    """Labels of a pandas Categorical. Its codes are its factorization, and reused as such: at 1M
+    rows, factorizing its labels again and finding the missing ones took ~0.3 s."""
+    cats = s.cat.categories
+    if pd.api.types.infer_dtype(cats, skipna=True) != "string":
+        return from_array(name, _objects(s.astype(object)))  # numbers or dates as categories
+    codes = s.cat.codes.to_numpy()
+    missing = codes < 0
+    present = codes[~missing]
+    used = np.flatnonzero(np.bincount(present, minlength=len(cats)))  # unused ones are no value
+    renumber = np.full(len(cats) + 1, -1, dtype=np.int64)  # (slot -1: missing stays -1)
+    renumber[used] = np.arange(len(used))
+    labels = cats.to_numpy(dtype=object)
+    values = np.empty(len(codes), dtype=object)
+    values[~missing] = labels[present]
+    values[missing] = None
+    col = Column(name, "str", values)
+    col.remember("missing", missing)
+    col.remember("factorized", (renumber[codes], labels[used]))
+    return col
 
 
 def _from_polars(s: Any) -> Column:

@@ -3,6 +3,7 @@
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import { type Points2D, pointOpacity, pointSize } from "./layout";
 import { drawnColors, type PointColors } from "./palette";
+import { type PendingIndex, spatialIndex } from "./spatial-index";
 
 export type { PointColors };
 
@@ -14,6 +15,8 @@ export interface ScatterEvents {
   onSelect: (indices: number[]) => void;
   /** The camera moved (pan, zoom, reset). */
   onView?: () => void;
+  /** Hover and lasso can find the drawn points (their spatial index is built). */
+  onIndexed?: () => void;
 }
 
 // One WebGL context for every plot on the page: browsers cap live contexts at ~16. Its drawing
@@ -94,7 +97,7 @@ export class Scatter {
   private plot: Plot;
   private points: Points2D | null = null;
   private colors: PointColors = { kind: "none", color: "#4e79a7" };
-  private spatialIndex: ArrayBuffer | undefined;
+  private spatialIndex: PendingIndex | null = null;
   private drawing = false;
   private queued: DrawRequest | null = null;
   private hidden: Uint8Array | null = null;
@@ -108,6 +111,9 @@ export class Scatter {
     return this.size[0];
   }
   private readonly onMove: (event: MouseEvent) => void;
+  private readonly events: ScatterEvents;
+  /** The last pointer position over the page (to hover again once the index lands). */
+  private pointer: MouseEvent | null = null;
 
   constructor(container: HTMLElement, events: ScatterEvents) {
     this.canvas = document.createElement("canvas");
@@ -116,6 +122,7 @@ export class Scatter {
     const width = Math.max(1, box.width);
     const height = Math.max(1, box.height);
     this.size = [width, height];
+    this.events = events;
     this.canvas.className = "ew-scatter";
     this.plot = createScatterplot({
       renderer: acquireRenderer(this, width, height),
@@ -145,6 +152,7 @@ export class Scatter {
       travelled = 0;
     });
     this.onMove = (event: MouseEvent) => {
+      this.pointer = event;
       if (pressed)
         travelled = Math.max(travelled, Math.hypot(event.clientX - pressed[0], event.clientY - pressed[1]));
     };
@@ -167,6 +175,11 @@ export class Scatter {
   /** The layout on screen (or about to be), in the plot's [-1, 1] space. */
   get current(): Points2D | null {
     return this.queued?.points ?? this.points;
+  }
+
+  /** Whether hover and lasso can find the drawn points (their spatial index is built). */
+  get indexed(): boolean {
+    return this.spatialIndex?.done ?? false;
   }
 
   /** Draw a layout; `animate` moves points from where they are (same rows, same order). */
@@ -327,19 +340,37 @@ export class Scatter {
     );
     await this.plot.set({ colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) });
     const data = { x: points.x, y: points.y, ...(valueA && { valueA }), ...(valueB && { valueB }) };
+    // Recolouring keeps x and y, and so the index; a new layout gets its own (see spatial-index.ts)
+    const index = sameGeometry && this.spatialIndex ? this.spatialIndex : spatialIndex(points.x, points.y);
     await this.plot.draw(data, {
       transition: canAnimate,
       transitionDuration: TRANSITION_MS,
       preventFilterReset: true,
       zDataType: "categorical",
       wDataType: "continuous",
-      // Recolouring keeps x and y: reuse the spatial index instead of rebuilding it.
-      spatialIndex: sameGeometry ? this.spatialIndex : undefined,
+      spatialIndex: index.data,
     });
     this.points = points;
-    this.spatialIndex = this.plot.get("spatialIndex");
+    this.spatialIndex = index;
+    if (!index.done) void index.ready.then(() => this.indexLanded(index));
     this.applyFilter();
     onDrawn?.();
+  }
+
+  private indexLanded(index: PendingIndex): void {
+    if (index !== this.spatialIndex || this.plot.get("isDestroyed")) return;
+    this.events.onIndexed?.();
+    // regl-scatterplot looks for a hovered point when the mouse moves: a pointer resting on the
+    // plot while the index was built would find nothing until it moved again
+    const last = this.pointer;
+    const box = this.canvas.getBoundingClientRect();
+    const inside =
+      last &&
+      last.clientX >= box.left &&
+      last.clientX < box.right &&
+      last.clientY >= box.top &&
+      last.clientY < box.bottom;
+    if (inside) window.dispatchEvent(new MouseEvent("mousemove", last));
   }
 
   private applyFilter(): void {

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from ew_cases import digits_cell, status_seq, to_screen, wait_done, wait_still
 from ew_notebook import OpenNotebook, OpenNotebookFn
-from ew_page import careful_drag, count_non_background, hover, wait_for
+from ew_page import careful_drag, count_non_background, hover, run_all_cells, wait_for
 from ew_widget import CANVAS, TOOLTIP, EmbedView, pixels_changed
 from PIL import Image
 
@@ -360,3 +360,49 @@ def test_million_points_paint_and_hover(open_notebook: OpenNotebookFn) -> None:
     assert rows["group"] == nb.eval_in_kernel(f"str(t.projection['group'].iloc[{row}])")
     a = nb.eval_in_kernel(f"float(t.projection['a'].iloc[{row}])")
     assert float(rows["a"]) == pytest.approx(a, rel=1e-3, abs=1e-3)
+
+
+LARGE = """\
+import numpy as np, pandas as pd
+from embed_widget import Table
+rng = np.random.default_rng(1)
+ab = rng.normal(size=(300_000, 2)).astype("float32")
+t = Table(dataframe=pd.DataFrame({"a": ab[:, 0], "b": ab[:, 1]}))
+t.view.algorithm = "pca"
+t
+"""
+
+# Every change of the root's data-points / data-indexed, in order (installed before the cell runs).
+RECORD_INDEXED_JS = """() => {
+  window.__indexed = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (el.classList && el.classList.contains("embed-widget"))
+        window.__indexed.push([el.dataset.points ?? null, el.dataset.indexed ?? null]);
+    }
+  }).observe(document.body, {
+    subtree: true, attributes: true, attributeFilter: ["data-points", "data-indexed"],
+  });
+}"""
+
+
+def test_large_layout_draws_before_its_spatial_index_then_hovers(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    # Above 200k points the first frame is drawn with an empty stand-in index (hover and lasso
+    # find nothing) while a worker builds the real one; then hover finds the right row.
+    nb = open_notebook([LARGE], run=False)
+    nb.page.evaluate(RECORD_INDEXED_JS)
+    run_all_cells(nb.page)
+    view = EmbedView(nb.page)
+    wait_done(nb, view, "pca", timeout=120)
+    wait_for(lambda: view.root.get_attribute("data-indexed") == "true", 60, 0.1, "index built")
+    history = [tuple(h) for h in nb.page.evaluate("() => window.__indexed")]
+    drawn_first = history.index(("300000", "false"))  # drawn while the index was a stand-in
+    assert ("300000", "true") in history[drawn_first:], history
+
+    points, box = screen_xy(nb, view)
+    for index in (int(np.argmax(points[:, 0])), int(np.argmin(points[:, 1]))):  # edge points
+        hover(nb.page, box["x"] + points[index, 0], box["y"] + points[index, 1])
+        wait_tooltip(view, index, timeout=20)
