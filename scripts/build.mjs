@@ -1,7 +1,8 @@
 // Builds the frontend: the widget's ES module and the standalone (exported HTML) script. Each
 // bundles the spatial-index worker's own small bundle as text, so the worker starts from a Blob
 // URL: anywidget loads the widget from a URL that relative worker URLs cannot resolve against.
-// `node scripts/build.mjs --dev` adds inline source maps and skips minifying.
+// `node scripts/build.mjs --dev` adds inline source maps, skips minifying and rebuilds the widget
+// and standalone bundles on every change (the worker's bundle is built once, at the start).
 import * as esbuild from "esbuild";
 
 const dev = process.argv.includes("--dev");
@@ -37,18 +38,17 @@ const workerText = {
   },
 };
 
-await esbuild.build({
-  ...common,
-  plugins: [workerText],
-  entryPoints: ["js/index.ts"],
-  format: "esm",
-  outfile: "embed_widget/static/widget.js",
-});
-await esbuild.build({
-  ...common,
-  plugins: [workerText],
-  entryPoints: ["js/standalone.ts"],
-  format: "iife",
-  globalName: "EmbedWidgetStandalone",
-  outfile: "embed_widget/static/standalone.js",
-});
+const bundles = [
+  { entryPoints: ["js/index.ts"], format: "esm", outfile: "embed_widget/static/widget.js" },
+  {
+    entryPoints: ["js/standalone.ts"],
+    format: "iife",
+    globalName: "EmbedWidgetStandalone",
+    outfile: "embed_widget/static/standalone.js",
+  },
+];
+for (const bundle of bundles) {
+  const options = { ...common, ...bundle, plugins: [workerText] };
+  if (dev) await (await esbuild.context(options)).watch();
+  else await esbuild.build(options);
+}

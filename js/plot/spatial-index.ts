@@ -7,8 +7,9 @@
 import workerSource from "virtual:spatial-index-worker";
 import { buildIndex, placeholderIndex } from "./index-build";
 
-/** Up to this many points the index is built at once (~40 ms at 100k); above, in a worker. */
-export const SYNC_INDEX_MAX = 200_000;
+/** Up to this many points the index is built at once (~5 ms); above, in a worker (100k points:
+ * ~40 ms in node, ~120 ms in a profiled page, before the first frame could draw). */
+export const SYNC_INDEX_MAX = 20_000;
 
 export interface PendingIndex {
   /** The index to draw with now (the real one, or a placeholder filled in later). */

@@ -390,7 +390,7 @@ RECORD_INDEXED_JS = """() => {
 def test_large_layout_draws_before_its_spatial_index_then_hovers(
     open_notebook: OpenNotebookFn,
 ) -> None:
-    # Above 200k points the first frame is drawn with an empty stand-in index (hover and lasso
+    # Above 20k points the first frame is drawn with an empty stand-in index (hover and lasso
     # find nothing) while a worker builds the real one; then hover finds the right row.
     nb = open_notebook([LARGE], run=False)
     nb.page.evaluate(RECORD_INDEXED_JS)
