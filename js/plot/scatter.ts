@@ -3,7 +3,7 @@
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import { type Points2D, pointOpacity, pointSize } from "./layout";
 import { drawnColors, type PointColors } from "./palette";
-import { type PendingIndex, spatialIndex } from "./spatial-index";
+import { type PendingIndex, spatialIndex, startIndexWorker } from "./spatial-index";
 
 export type { PointColors };
 
@@ -123,6 +123,7 @@ export class Scatter {
     const height = Math.max(1, box.height);
     this.size = [width, height];
     this.events = events;
+    startIndexWorker();
     this.canvas.className = "ew-scatter";
     this.plot = createScatterplot({
       renderer: acquireRenderer(this, width, height),

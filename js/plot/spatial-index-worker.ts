@@ -1,7 +1,8 @@
-// Worker: builds a KDBush index from x and y (see spatial-index.ts) and sends its buffer back.
+// Worker: builds KDBush indexes from x and y (see spatial-index.ts) and sends their buffers back.
 import { buildIndex } from "./index-build";
 
-self.onmessage = (event: MessageEvent<{ x: Float32Array; y: Float32Array }>) => {
-  const data = buildIndex(event.data.x, event.data.y);
-  (self as unknown as Worker).postMessage(data, [data]);
+self.onmessage = (event: MessageEvent<{ id: number; x: Float32Array; y: Float32Array }>) => {
+  const { id, x, y } = event.data;
+  const data = buildIndex(x, y);
+  (self as unknown as Worker).postMessage({ id, data }, [data]);
 };

@@ -35,22 +35,43 @@ export function spatialIndex(x: Float32Array, y: Float32Array): PendingIndex {
   return pending;
 }
 
+// One worker for the page, started with the first plot (before any layout arrives) and kept: a
+// worker started per layout paid its start-up, and its Blob URL a round trip to the browser
+// process, on the way to each large layout's first frame.
+let indexWorker: Worker | null = null;
+const waiting = new Map<number, { resolve: (data: ArrayBuffer) => void; reject: (e: Error) => void }>();
+let nextId = 0;
+
+/** Start the page's index worker now, if it will be needed and is not running. */
+export function startIndexWorker(): Worker | null {
+  if (indexWorker || !workerSource || typeof Worker === "undefined") return indexWorker;
+  const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
+  const worker = new Worker(url, { name: "embed-widget spatial index" });
+  URL.revokeObjectURL(url);
+  worker.onmessage = (event: MessageEvent<{ id: number; data: ArrayBuffer }>) => {
+    const { id, data } = event.data;
+    waiting.get(id)?.resolve(data);
+    waiting.delete(id);
+  };
+  worker.onerror = (event) => {
+    worker.terminate();
+    indexWorker = null; // the next layout starts another
+    for (const { reject } of waiting.values()) reject(new Error(event.message));
+    waiting.clear();
+  };
+  indexWorker = worker;
+  return worker;
+}
+
 function buildInWorker(x: Float32Array, y: Float32Array): Promise<ArrayBuffer> {
+  const worker = startIndexWorker();
+  if (!worker) return Promise.reject(new Error("no worker"));
   return new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
-    const worker = new Worker(url, { name: "embed-widget spatial index" });
-    URL.revokeObjectURL(url);
-    worker.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-      worker.terminate();
-      resolve(event.data);
-    };
-    worker.onerror = (event) => {
-      worker.terminate();
-      reject(new Error(event.message));
-    };
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
     // copies, transferred: the layout's own arrays stay with the plot
     const xs = x.slice();
     const ys = y.slice();
-    worker.postMessage({ x: xs, y: ys }, [xs.buffer, ys.buffer]);
+    worker.postMessage({ id, x: xs, y: ys }, [xs.buffer, ys.buffer]);
   });
 }

@@ -372,37 +372,45 @@ t.view.algorithm = "pca"
 t
 """
 
-# Every change of the root's data-points / data-indexed, in order (installed before the cell runs).
-RECORD_INDEXED_JS = """() => {
-  window.__indexed = [];
-  new MutationObserver((records) => {
-    for (const r of records) {
-      const el = r.target;
-      if (el.classList && el.classList.contains("embed-widget"))
-        window.__indexed.push([el.dataset.points ?? null, el.dataset.indexed ?? null]);
+# Holds back the messages of the page's workers (the spatial index's) until released.
+HOLD_WORKERS_JS = """() => {
+  const Real = window.Worker;
+  window.__held = [];
+  window.__hold = true;
+  window.__release = () => { window.__hold = false; for (const f of window.__held.splice(0)) f(); };
+  window.Worker = class extends Real {
+    set onmessage(fn) {
+      super.onmessage = (e) => (window.__hold ? window.__held.push(() => fn(e)) : fn(e));
     }
-  }).observe(document.body, {
-    subtree: true, attributes: true, attributeFilter: ["data-points", "data-indexed"],
-  });
+    get onmessage() { return super.onmessage; }
+  };
 }"""
 
 
 def test_large_layout_draws_before_its_spatial_index_then_hovers(
     open_notebook: OpenNotebookFn,
 ) -> None:
-    # Above 20k points the first frame is drawn with an empty stand-in index (hover and lasso
-    # find nothing) while a worker builds the real one; then hover finds the right row.
+    # Above 20k points the first frame is drawn with an empty stand-in index while a worker
+    # builds the real one: with the worker's answer held back, the points are drawn and hover
+    # finds nothing; once it lands, the point under the resting pointer shows, unmoved.
     nb = open_notebook([LARGE], run=False)
-    nb.page.evaluate(RECORD_INDEXED_JS)
+    nb.page.evaluate(HOLD_WORKERS_JS)
     run_all_cells(nb.page)
     view = EmbedView(nb.page)
-    wait_done(nb, view, "pca", timeout=120)
-    wait_for(lambda: view.root.get_attribute("data-indexed") == "true", 60, 0.1, "index built")
-    history = [tuple(h) for h in nb.page.evaluate("() => window.__indexed")]
-    drawn_first = history.index(("300000", "false"))  # drawn while the index was a stand-in
-    assert ("300000", "true") in history[drawn_first:], history
+    px = wait_done(nb, view, "pca", timeout=120)
+    assert view.root.get_attribute("data-points") == "300000"
+    assert count_non_background(px) > 20_000, count_non_background(px)
+    assert view.root.get_attribute("data-indexed") == "false"
 
     points, box = screen_xy(nb, view)
-    for index in (int(np.argmax(points[:, 0])), int(np.argmin(points[:, 1]))):  # edge points
-        hover(nb.page, box["x"] + points[index, 0], box["y"] + points[index, 1])
-        wait_tooltip(view, index, timeout=20)
+    edge = int(np.argmax(points[:, 0]))  # the rightmost point: nothing else under the pointer
+    hover(nb.page, box["x"] + points[edge, 0], box["y"] + points[edge, 1])
+    nb.page.wait_for_timeout(1000)
+    assert not view.at(TOOLTIP).first.is_visible()  # the stand-in finds nothing
+
+    nb.page.evaluate("() => window.__release()")
+    wait_for(lambda: view.root.get_attribute("data-indexed") == "true", 60, 0.1, "index built")
+    wait_tooltip(view, edge, timeout=20)  # the resting pointer's point, without a move
+    lowest = int(np.argmin(points[:, 1]))
+    hover(nb.page, box["x"] + points[lowest, 0], box["y"] + points[lowest, 1])
+    wait_tooltip(view, lowest, timeout=20)
