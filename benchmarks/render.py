@@ -468,6 +468,21 @@ class Bench:
             page.close()
             with contextlib.suppress(Exception):  # the server's stop() is the fallback
                 self.server.shutdown_session(name)
+            wait_kernels_gone(self.server.runtime_dir)
+
+
+def wait_kernels_gone(runtime_dir: Path, timeout: float = 30.0) -> None:
+    """Wait until no kernel of this server runs: a case's kernel busy with background work
+    (embed_widget's warm-up compiles for ~2 s) would otherwise take CPU from the next case."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = subprocess.run(
+            ["pgrep", "-f", f"ipykernel_launcher -f {runtime_dir}"], capture_output=True
+        )
+        if running.returncode != 0:  # none left
+            return
+        time.sleep(0.2)
+    print(f"  (a kernel still ran {timeout:.0f} s after its notebook closed)", flush=True)
 
 
 def describe(payload: Any) -> str:

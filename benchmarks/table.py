@@ -80,6 +80,30 @@ def wide_case(n: int = 1_000_000, d: int = 64) -> None:
     )
 
 
+def labels_case(n: int = 1_000_000, k: int = 8) -> None:
+    """What the first view needs of a labelled table: the column kinds, the default colour
+    column and its category codes (a pandas Categorical; baseline: factorizing its labels)."""
+    rng = np.random.default_rng(0)
+    labels = pd.Categorical.from_codes(rng.integers(0, k, n), [f"c{i}" for i in range(k)])
+    df = pd.DataFrame({"x": rng.standard_normal(n), "y": rng.standard_normal(n), "cat": labels})
+
+    def first_view() -> Any:
+        t = Table(df)
+        _ = t.column_kinds, t.default_color_column
+        return t.category_codes("cat")
+
+    base = measure(lambda: pd.factorize(df["cat"].to_numpy(dtype=object)))
+    ours = measure(first_view)
+    report(
+        f"{n:,} rows, x, y and a {k}-label Categorical",
+        n * 2 * 4 / MB,
+        [
+            ("pd.factorize(labels as objects)", base[0], base[1]),
+            ("Table(df), kinds, colour codes", ours[0], ours[1]),
+        ],
+    )
+
+
 def vector_case(n: int = 100_000, d: int = 768) -> None:
     rng = np.random.default_rng(0)
     # one array per row, as a model's outputs would be (not views of one big matrix)
@@ -160,6 +184,7 @@ def rss_case(n: int, d: int, kind: str, algos: str) -> None:
 if __name__ == "__main__":
     wide_case()
     vector_case()
+    labels_case()
     if "--rss" in sys.argv:
         rss_case(200_000, 768, "vector", "umap")
         rss_case(1_000_000, 64, "wide", "pca")

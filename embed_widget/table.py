@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import data
 from .data.long import wide_steps
+from .errors import InvalidSetting
 from .projection import warm_up_in_background
 from .session import session_for
 from .session.clusters import check_naming_column, cluster_layout, naming_column
@@ -34,7 +35,14 @@ class Table(data.Table):
         warm_up_in_background()
 
     def project(
-        self, algorithm: str | None = None, embedding: Sequence[str] | None = None, **params: Any
+        self,
+        algorithm: str | None = None,
+        embedding: Sequence[str] | None = None,
+        *,
+        client: Any = None,
+        sample: int | None = None,
+        stratify: str | None = None,
+        **params: Any,
     ) -> pd.DataFrame:
         """Compute a 2D projection now and return it as a DataFrame.
 
@@ -45,6 +53,14 @@ class Table(data.Table):
             (UMAP from 100 rows on, PCA below).
         embedding
             Columns forming the embedding; default: the table's default embedding columns.
+        client
+            A ``dask.distributed.Client``: fit on a sample of the rows, here, and place the other
+            rows into that layout on the cluster's workers, in parallel chunks (the ``dask``
+            extra). ``attrs["distributed"]`` says how many rows were fitted and placed.
+        sample
+            With ``client``: how many rows to fit on (default 100,000).
+        stratify
+            With ``client``: a categorical column whose categories are sampled in proportion.
         **params
             The algorithm's parameters (see ``embed_widget.projection.param_schema()``); an
             unknown one raises :class:`~embed_widget.InvalidSetting`.
@@ -56,7 +72,19 @@ class Table(data.Table):
             ``attrs`` holds the algorithm, parameters, embedding columns and library versions.
         """
         session = session_for(self)
-        result, columns = session.project(algorithm, embedding, params)
+        if client is None:
+            if sample is not None or stratify is not None:
+                raise InvalidSetting(
+                    "sample and stratify apply to a projection on a cluster (client=)"
+                )
+            result, columns = session.project(algorithm, embedding, params)
+        else:
+            from .projection.distributed import SAMPLE_ROWS
+
+            size = SAMPLE_ROWS if sample is None else sample
+            result, columns = session.project_on_cluster(
+                algorithm, embedding, params, client, size, stratify
+            )
         return session.frame(result, columns)
 
     @property

@@ -104,16 +104,14 @@ class Column:
 
     def _derive(self, key: str, compute: Any) -> Any:
         hit = self.derived.get(key)
-        if hit is not None and hit[0] is self.values:
-            return hit[1]
-        value = compute()
-        self.remember(key, value)
-        return value
+        if hit is None or hit[0] is not self.values:
+            self.remember(key, compute())
+        return self.derived[key][1]
 
     def _compute_missing(self) -> Array:
-        if self.type == "number":
-            return np.isnan(self.values) if self.values.dtype.kind == "f" else _no(self.values)
-        return np.asarray(pd.isna(self.values))
+        if self.type == "number" and self.values.dtype.kind != "f":
+            return _no(self.values)
+        return np.isnan(self.values) if self.type == "number" else np.asarray(pd.isna(self.values))
 
 
 def _no(values: Array) -> Array:
@@ -347,33 +345,6 @@ def _stack_vectors(arr: Array) -> Array | None:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-Kind = Literal["embedding", "numeric", "categorical", "text", "image"]
-
-#: A str column is "text" (not categorical) past this many distinct values *and* when more than
-#: half its rows are distinct: labels repeat, free text does not.
-TEXT_MIN_DISTINCT = 50
-
-
-def n_distinct(col: Column) -> int:
-    """Distinct non-missing values in a 1-D column."""
-    return len(col.factorized()[1])
-
-
-def column_kind(col: Column) -> Kind:
-    """What the column is for: an embedding, a numeric value, categories, free text or images."""
-    if col.type == "vector":
-        return "embedding"
-    if col.type == "image":
-        return "image"
-    if col.type == "number":
-        return "numeric"
-    if col.type == "str":
-        distinct = n_distinct(col)
-        if distinct > TEXT_MIN_DISTINCT and distinct > len(col.values) / 2:
-            return "text"
-    return "categorical"
 
 
 def cell_value(col: Column, i: int) -> object:

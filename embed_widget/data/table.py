@@ -15,16 +15,14 @@ from . import categories, ingest, matrix
 from .columns import (
     Array,
     Column,
-    Kind,
     cell_value,
     check_cell,
-    column_kind,
     column_series,
     empty_column,
     from_cells,
-    n_distinct,
 )
 from .keywords import unknown_keywords
+from .kinds import Kind, column_kind, n_distinct
 
 #: The default colour column is the first categorical column with at most this many categories.
 MAX_COLOR_CATEGORIES = 50

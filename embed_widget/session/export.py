@@ -48,6 +48,8 @@ def projection_frame(
         "placed": dict(placed) if placed else None,
         # a training step's layout: which, and what it started from (see session/steps.py)
         "step": dict(result.info["step"]) if "step" in result.info else None,
+        # fitted on a sample, the other rows placed on a Dask cluster (projection/distributed.py)
+        "distributed": dict(result.info["distributed"]) if "distributed" in result.info else None,
         "versions": library_versions(),
         "renamed": renamed,
     }

@@ -204,6 +204,41 @@ class ProjectionSession:
         unknown algorithm or parameter, ``ValueError`` / ``TypeError`` for data that cannot be
         projected.
         """
+        algorithm, columns, matrix, settled = self._checked(algorithm, embedding, params)
+        return self.engine.projector.project(self.key(columns), matrix, algorithm, settled), columns
+
+    def project_on_cluster(
+        self,
+        algorithm: str | None,
+        embedding: Sequence[str] | None,
+        params: Mapping[str, Any] | None,
+        client: Any,
+        sample: int,
+        stratify: str | None,
+    ) -> tuple[ProjectionResult, list[str]]:
+        """:meth:`project` fitted on a sample and the other rows placed on a Dask cluster
+        (``projection/distributed.py``)."""
+        from ..projection.distributed import project_on_cluster
+
+        if int(sample) < 2:
+            raise InvalidSetting(f"sample must be at least 2 rows, not {sample!r}")
+        algorithm, columns, matrix, settled = self._checked(algorithm, embedding, params)
+        strata = self.table.category_codes(stratify)[0] if stratify is not None else None
+        key = (*self.key(columns), "sample", int(sample), stratify)
+
+        def fit(rows: np.ndarray) -> ProjectionResult:
+            return self.engine.projector.project(key, rows, algorithm, settled)
+
+        result = project_on_cluster(matrix, fit, client, sample=int(sample), strata=strata)
+        return result, columns
+
+    def _checked(
+        self,
+        algorithm: str | None,
+        embedding: Sequence[str] | None,
+        params: Mapping[str, Any] | None,
+    ) -> tuple[str, list[str], np.ndarray, dict[str, Any]]:
+        """(algorithm, embedding columns, matrix, parameters) of a projection asked for, checked."""
         algorithm = (algorithm or self.default_algorithm).lower()
         if algorithm not in ALGORITHMS:
             raise InvalidSetting(f"algorithm must be one of {list(ALGORITHMS)}, not {algorithm!r}")
@@ -213,9 +248,7 @@ class ProjectionSession:
             check_params(algorithm, params or {})
         except ValueError as error:
             raise InvalidSetting(str(error)) from None
-        projector = self.engine.projector
-        params = self.with_preprocess(params or {}, columns)
-        return projector.project(self.key(columns), matrix, algorithm, params), columns
+        return algorithm, columns, matrix, self.with_preprocess(params or {}, columns)
 
     def with_preprocess(
         self, params: Mapping[str, Any], embedding: Sequence[str]
