@@ -14,7 +14,9 @@ from . import data
 from .data.long import wide_steps
 from .errors import InvalidSetting
 from .projection import warm_up_in_background
+from .projection.distributed import SAMPLE_ROWS
 from .session import session_for
+from .session.cluster import Cluster
 from .session.clusters import check_naming_column, cluster_layout, naming_column
 
 if TYPE_CHECKING:
@@ -72,20 +74,32 @@ class Table(data.Table):
             ``attrs`` holds the algorithm, parameters, embedding columns and library versions.
         """
         session = session_for(self)
-        if client is None:
-            if sample is not None or stratify is not None:
-                raise InvalidSetting(
-                    "sample and stratify apply to a projection on a cluster (client=)"
-                )
-            result, columns = session.project(algorithm, embedding, params)
-        else:
-            from .projection.distributed import SAMPLE_ROWS
-
-            size = SAMPLE_ROWS if sample is None else sample
-            result, columns = session.project_on_cluster(
-                algorithm, embedding, params, client, size, stratify
-            )
+        if client is None and (sample is not None or stratify is not None):
+            raise InvalidSetting("sample and stratify apply to a projection on a cluster (client=)")
+        cluster = self._cluster(client, sample, stratify) if client is not None else None
+        result, columns = session.project(algorithm, embedding, params, cluster=cluster)
         return session.frame(result, columns)
+
+    def use_cluster(
+        self, client: Any, sample: int | None = None, stratify: str | None = None
+    ) -> None:
+        """Run this table's projections (``project`` and the widget's) on a Dask cluster from
+        now on: fitted on a sample of ``sample`` rows (default 100,000; ``stratify``: a
+        categorical column to sample in proportion), the other rows placed on the workers and
+        streamed to the plot as they land. A table of no more rows than the sample is projected
+        in the kernel as usual. ``client=None`` goes back to the kernel alone."""
+        session = session_for(self)
+        session.cluster = self._cluster(client, sample, stratify) if client is not None else None
+        if self._view is not None and not self._view.closed:
+            self._view.live.refit()  # a view shown already: laid out again, there or here
+
+    def _cluster(self, client: Any, sample: int | None, stratify: str | None) -> Cluster:
+        size = SAMPLE_ROWS if sample is None else int(sample)
+        if size < 2:
+            raise InvalidSetting(f"sample must be at least 2 rows, not {sample!r}")
+        if stratify is not None:
+            self.category_codes(stratify)  # (a column that has categories, or a clear error)
+        return Cluster(client, size, stratify)
 
     @property
     def projection(self) -> pd.DataFrame:

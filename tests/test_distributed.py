@@ -14,7 +14,7 @@ import pytest
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import distributed
 from embed_widget.projection.distributed import project_on_cluster, stratified_sample
-from embed_widget.projection.result import Cancelled
+from embed_widget.projection.result import Cancelled, Reporter
 from embed_widget.session import session_for
 
 dd = pytest.importorskip("dask.distributed")
@@ -111,11 +111,11 @@ def test_umap_on_a_cluster_sends_each_chunk_once_and_places_rows_among_their_cla
 def test_stopping_cancels_the_chunks_still_on_the_cluster(client: Any) -> None:
     x, _ = blobs(9000, seed=2)
 
-    def fit(rows: np.ndarray) -> Any:
+    def fit(rows: np.ndarray, _rep: Reporter) -> Any:
         sample = Table(pd.DataFrame({"emb": list(rows)}))  # (a session holds its table weakly)
         return session_for(sample).project("umap")[0]
 
-    heard: list[int] = []
+    frames: list[np.ndarray] = []
     cancelled: list[Any] = []
     cancel = client.cancel
 
@@ -127,17 +127,14 @@ def test_stopping_cancels_the_chunks_still_on_the_cluster(client: Any) -> None:
     try:
         with pytest.raises(Cancelled):
             project_on_cluster(
-                x,
-                fit,
-                client,
-                sample=1000,
-                chunk_rows=250,
-                on_chunk=lambda rows, _coords: heard.append(len(rows)),
-                should_stop=lambda: len(heard) >= 1,
-            )
+                x, fit, client, sample=1000, chunk_rows=250,
+                rep=Reporter(on_frame=frames.append, should_stop=lambda: len(frames) >= 2),
+            )  # fmt: skip
     finally:
         client.cancel = cancel
-    assert heard == [250]  # one chunk landed, then the stop
+    assert len(frames) == 2  # every row (the unplaced ones guessed), then one chunk placed
+    assert all(f.shape == (9000, 2) and np.isfinite(f).all() for f in frames)
+    assert (frames[0] != frames[1]).any(axis=1).sum() == 250  # the chunk's rows moved
     assert cancelled, "nothing was cancelled on the cluster"
     deadline = time.monotonic() + 30
     while any(f.status == "pending" for f in cancelled) and time.monotonic() < deadline:
@@ -145,6 +142,29 @@ def test_stopping_cancels_the_chunks_still_on_the_cluster(client: Any) -> None:
     statuses = [f.status for f in cancelled]
     assert set(statuses) <= {"cancelled", "finished"}, statuses
     assert statuses.count("cancelled") >= len(statuses) // 2  # most never ran
+
+
+def test_a_view_of_a_table_on_a_cluster_streams_the_placed_chunks(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    x, labels = blobs(6000, seed=3)
+    t = Table(pd.DataFrame({"emb": list(x), "label": labels.astype(str)}))
+    monkeypatch.setattr(distributed, "CHUNK_ROWS", 1000)
+    t.use_cluster(client, sample=1500)
+    view = t.view
+    layouts: list[dict[str, Any]] = []
+    view.observe(lambda change: layouts.append(change["new"]), names="_layout")
+    view.algorithm = "umap"
+    assert view.wait(180)
+    frame = t.projection
+    assert frame.attrs["distributed"]["fitted"] == 1500
+    assert frame.attrs["distributed"]["placed"] == 4500
+    assert label_agreement(frame[["x", "y"]].to_numpy(), labels, np.arange(6000)) > 0.9
+    # the PCA preview, the sample's layout with the other rows guessed, chunk by chunk, the end
+    assert len(layouts) >= 4, [(lay.get("final"), lay.get("seq")) for lay in layouts]
+    t.use_cluster(None)  # back to the kernel: the view is fitted again, on every row
+    assert view.wait(180)
+    assert t.projection.attrs["distributed"] is None
 
 
 def test_cluster_settings_are_checked(client: Any) -> None:

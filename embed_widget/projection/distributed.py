@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from .placement import place
-from .result import F32, Cancelled, ProjectionResult, Reporter
+from .placement import linear_map, place
+from .result import F32, ProjectionResult, Reporter
 
 #: Rows the layout is fitted on (the issue's default): a UMAP of 100k rows takes ~80 s here.
 SAMPLE_ROWS = 100_000
@@ -31,7 +31,8 @@ SAMPLE_ROWS = 100_000
 #: chunks stream back to the plot as they land.
 CHUNK_ROWS = 50_000
 
-ChunkFn = Callable[[np.ndarray, F32], None]
+#: Share of the progress bar for the fit on the sample (the rest: placing).
+FIT_SHARE = 0.6
 
 
 def stratified_sample(
@@ -83,10 +84,10 @@ def _place_on_cluster(
     matrix: np.ndarray,
     chunks: list[np.ndarray],
     coords: F32,
-    on_chunk: ChunkFn | None,
-    should_stop: Callable[[], bool] | None,
+    rep: Reporter,
 ) -> None:
-    """Fill ``coords`` for each chunk of rows, placed on the cluster, as the chunks finish."""
+    """Fill ``coords`` for each chunk of rows, placed on the cluster, as the chunks finish;
+    each lands in the streamed layout."""
     from dask.distributed import as_completed
 
     [shared] = client.scatter([reference], broadcast=True)
@@ -94,44 +95,53 @@ def _place_on_cluster(
     for rows in chunks:
         [data] = client.scatter([np.ascontiguousarray(matrix[rows])])
         pending[client.submit(place_chunk, shared, data, pure=False)] = rows
+    total, placed = sum(len(rows) for rows in chunks), 0
     try:
         for future in as_completed(list(pending)):  # type: ignore[no-untyped-call]
-            if should_stop is not None and should_stop():
-                raise Cancelled
+            rep.check()
             rows = pending[future]
             coords[rows] = future.result()
-            if on_chunk is not None:
-                on_chunk(rows, coords[rows])
+            placed += len(rows)
+            share = FIT_SHARE + (1 - FIT_SHARE) * placed / total
+            rep.progress(share, f"placing on the cluster: {placed:,} of {total:,} rows")
+            rep.frame(coords, force=True)
     finally:  # (stopped or failed: nothing of this job keeps running on the cluster)
         client.cancel([f for f in pending if not f.done()])
 
 
 def project_on_cluster(
     matrix: np.ndarray,
-    fit: Callable[[np.ndarray], ProjectionResult],
+    fit: Callable[[np.ndarray, Reporter], ProjectionResult],
     client: Any,
     *,
     sample: int = SAMPLE_ROWS,
     strata: np.ndarray | None = None,
     chunk_rows: int | None = None,
-    on_chunk: ChunkFn | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    rep: Reporter | None = None,
 ) -> ProjectionResult:
-    """A layout of every row of ``matrix``: ``fit`` on a sample, the rest placed on ``client``'s
-    workers, ``chunk_rows`` a task (default ``CHUNK_ROWS``). ``on_chunk(rows, coords)`` hears
-    each placed chunk; ``should_stop`` cancels."""
+    """A layout of every row of ``matrix``: ``fit(rows, rep)`` on a sample, the rest placed on
+    ``client``'s workers, ``chunk_rows`` a task (default ``CHUNK_ROWS``). ``rep`` hears the
+    progress and, once the sample is fitted, the whole layout as chunks land (rows not placed
+    yet where the sample's linear map puts them); its stop request cancels the cluster's work."""
+    rep = rep if rep is not None else Reporter()
     started = time.perf_counter()
     n = len(matrix)
     fitted_rows = stratified_sample(n, sample, strata)
-    fitted = fit(np.ascontiguousarray(matrix[fitted_rows]))
+    sample_matrix = np.ascontiguousarray(matrix[fitted_rows])
+    fitted = fit(sample_matrix, rep)
     coords = np.empty((n, 2), dtype=np.float32)
     coords[fitted_rows] = fitted.coords
     rest = np.setdiff1d(np.arange(n), fitted_rows, assume_unique=True)
     step = chunk_rows or CHUNK_ROWS
     chunks = [rest[s : s + step] for s in range(0, len(rest), step)]
     if chunks:
-        reference = Reference(np.ascontiguousarray(matrix[fitted_rows]), fitted.coords, fitted)
-        _place_on_cluster(client, reference, matrix, chunks, coords, on_chunk, should_stop)
+        if rep.wants_frames:  # a first picture of every row: the sample's, and a linear guess
+            guess = linear_map(sample_matrix, fitted.coords)
+            for rows in chunks:
+                coords[rows] = guess(matrix[rows])
+            rep.frame(coords, force=True)
+        reference = Reference(sample_matrix, fitted.coords, fitted)
+        _place_on_cluster(client, reference, matrix, chunks, coords, rep)
     coords.flags.writeable = False
     info = {
         **fitted.info,

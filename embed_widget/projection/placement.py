@@ -19,6 +19,7 @@ Neighbours are exact (brute force in chunks, BLAS), in the metric and preprocess
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -110,8 +111,14 @@ def _prepared(mode: str, reference: np.ndarray, new: np.ndarray) -> tuple[np.nda
 
 
 def _linear(reference: np.ndarray, new: np.ndarray, layout: np.ndarray) -> F32:
-    """PCA's map, from (a sample of) the fitted rows centred and their coordinates centred: the
-    least-squares solution of least norm is the projection itself, whatever the rows and dims."""
+    """PCA's map (see :func:`linear_map`) applied to the new rows."""
+    return linear_map(reference, layout)(new)
+
+
+def linear_map(reference: np.ndarray, layout: np.ndarray) -> Callable[[np.ndarray], F32]:
+    """The affine map from rows to their layout that fits the fitted rows best (least squares,
+    on a sample of them). For PCA it is the projection itself: from the rows centred and their
+    coordinates centred, the least-norm solution is PCA's map, whatever the rows and dims."""
     rows = np.arange(len(reference))
     if len(rows) > LINEAR_SAMPLE:
         rows = np.sort(np.random.default_rng(0).choice(rows, LINEAR_SAMPLE, replace=False))
@@ -119,7 +126,7 @@ def _linear(reference: np.ndarray, new: np.ndarray, layout: np.ndarray) -> F32:
     y = layout[rows].astype(np.float64)
     mean_x, mean_y = x.mean(axis=0), y.mean(axis=0)
     weights, *_ = np.linalg.lstsq(x - mean_x, y - mean_y, rcond=None)
-    return np.asarray((new - mean_x) @ weights + mean_y, dtype=np.float32)
+    return lambda new: np.asarray((new - mean_x) @ weights + mean_y, dtype=np.float32)
 
 
 def nearest_fitted(

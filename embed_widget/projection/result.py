@@ -89,6 +89,10 @@ class Reporter:
     def wants_frames(self) -> bool:
         return self._on_frame is not None
 
+    def stopping(self) -> bool:
+        """Whether the caller asked to stop."""
+        return self._should_stop is not None and self._should_stop()
+
     def check(self) -> None:
         """Raise :class:`Cancelled` if the caller asked to stop."""
         if self._should_stop is not None and self._should_stop():

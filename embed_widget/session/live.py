@@ -20,6 +20,7 @@ from ..projection.pca import preview as pca_preview
 from ..projection.placement import place, placed_result, worth_placing
 from ..projection.result import Reporter
 from . import status as st
+from .cluster import task_for
 from .requests import Settings, Shown
 from .steps import StepPart, StepsShown, StepsState, steps_task
 from .subset import Rows, expand
@@ -252,13 +253,14 @@ class LiveProjection:
             self._submitted, self._error = None, str(error)
             listener.show_status(st.failed(self._error, seq))
 
+        key = self.session.key(embedding, rows)
+        algorithm = settings.algorithm
+        on_cluster = None if rows else task_for(self.session, key, matrix, algorithm, params)
         self.session.engine.submit(
-            self.session.key(embedding, rows), matrix, settings.algorithm, params,
-            channel=self,
+            key, matrix, algorithm, params, channel=self,
             on_progress=lambda f, phase: listener.show_status(st.progressed(running, f, phase)),
             on_frame=lambda coords: self._draw(coords, final=False, seq=seq, rows=rows),
-            on_done=on_done,
-            on_error=on_error,
+            on_done=on_done, on_error=on_error, task=on_cluster,
         )  # fmt: skip
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -18,7 +18,9 @@ from ..projection import ALGORITHMS, ProjectionEngine, ProjectionResult, check_p
 from ..projection.knn import is_exact
 from ..projection.neighbors import METRICS, NeighborIndex
 from ..projection.quality import Quality, layout_quality
+from ..projection.result import Reporter
 from ..projection.schema import data_limits
+from .cluster import Cluster, cluster_task
 from .steps import StepLayouts
 
 if TYPE_CHECKING:
@@ -71,6 +73,8 @@ class ProjectionSession:
         self._subset: tuple[tuple[Any, ...], np.ndarray] | None = None
         self._lives: list[LiveProjection] = []
         self.step_layouts = StepLayouts()  # (layouts of training steps, see steps.py)
+        #: projections of more rows than a sample run on this Dask cluster (see cluster.py)
+        self.cluster: Cluster | None = None
         table.subscribe(self._on_data_changed)
         with _sessions_lock:
             old = _sessions.get(table)
@@ -197,42 +201,23 @@ class ProjectionSession:
         algorithm: str | None = None,
         embedding: Sequence[str] | None = None,
         params: Mapping[str, Any] | None = None,
+        cluster: Cluster | None = None,
     ) -> tuple[ProjectionResult, list[str]]:
-        """Compute a projection now, on this thread, with the session's caches.
+        """Compute a projection now, on this thread, with the session's caches; on ``cluster``
+        (default: the session's, if any) when there are more rows than its sample.
 
         Returns the result and the embedding columns used. Raises :class:`InvalidSetting` for an
         unknown algorithm or parameter, ``ValueError`` / ``TypeError`` for data that cannot be
         projected.
         """
-        algorithm, columns, matrix, settled = self._checked(algorithm, embedding, params)
+        algorithm, columns, matrix, settled = self.checked(algorithm, embedding, params)
+        cluster = cluster or self.cluster
+        if cluster is not None and cluster.wanted(len(matrix)):
+            task = cluster_task(self, cluster, self.key(columns), matrix, algorithm, settled)
+            return task(Reporter()), columns
         return self.engine.projector.project(self.key(columns), matrix, algorithm, settled), columns
 
-    def project_on_cluster(
-        self,
-        algorithm: str | None,
-        embedding: Sequence[str] | None,
-        params: Mapping[str, Any] | None,
-        client: Any,
-        sample: int,
-        stratify: str | None,
-    ) -> tuple[ProjectionResult, list[str]]:
-        """:meth:`project` fitted on a sample and the other rows placed on a Dask cluster
-        (``projection/distributed.py``)."""
-        from ..projection.distributed import project_on_cluster
-
-        if int(sample) < 2:
-            raise InvalidSetting(f"sample must be at least 2 rows, not {sample!r}")
-        algorithm, columns, matrix, settled = self._checked(algorithm, embedding, params)
-        strata = self.table.category_codes(stratify)[0] if stratify is not None else None
-        key = (*self.key(columns), "sample", int(sample), stratify)
-
-        def fit(rows: np.ndarray) -> ProjectionResult:
-            return self.engine.projector.project(key, rows, algorithm, settled)
-
-        result = project_on_cluster(matrix, fit, client, sample=int(sample), strata=strata)
-        return result, columns
-
-    def _checked(
+    def checked(
         self,
         algorithm: str | None,
         embedding: Sequence[str] | None,
