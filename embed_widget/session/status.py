@@ -55,11 +55,17 @@ def progressed(status: Status, fraction: float, phase: str) -> Status:
 def done(result: ProjectionResult, seq: int, rows: int | None = None) -> Status:
     """Request ``seq`` finished with ``result`` (computed for a subset of ``rows`` rows)."""
     subset = [f"only {rows:,} rows projected (a subset): the others are hidden"] if rows else []
+    cluster = result.info.get("distributed") or {}
+    sampled = [
+        f"fitted on a sample of {cluster.get('fitted', 0):,} rows; "
+        f"{cluster.get('placed', 0):,} placed on the cluster"
+    ]
+    sampled = sampled if cluster else []
     return {
         "state": "done",
         "phase": "done",
         "progress": 1.0,
-        "notices": [*result.notices, *subset],
+        "notices": [*result.notices, *subset, *sampled],
         "info": result.info,
         "algorithm": result.algorithm,
         "params": dict(result.params),
