@@ -9,7 +9,10 @@ coordinates (PCA) -> first UMAP frame -> final UMAP on the digits, in a later ke
 disk cache filled) and in a new environment (an empty cache), against plain ``umap.UMAP`` in
 the same two situations. ``--fresh`` runs the big fits each in a new process (ours and the plain
 call alike, so each pays its own imports and compilation): UMAP at 100k x 128 and t-SNE at
-50k x 128 (clustered data in a 24-d latent space: text-embedding-like).
+50k x 128 (clustered data in a 24-d latent space: text-embedding-like). ``--dask 500000:50000``
+adds UMAP of 500k rows on a LocalCluster of 2 workers, fitted on a 50k sample, against
+umap-learn's fit on that sample and transform of the rest (``--sizes "" --no-cold --dask ...``
+for that row alone).
 """
 
 from __future__ import annotations
@@ -339,6 +342,44 @@ def fresh_kernel(case: str) -> None:
         out["plain"]["trust"])  # fmt: skip
 
 
+def bench_dask(n: int, sample: int) -> None:
+    """UMAP of ``n`` x 64 blobs on a Dask cluster: ours (``Table.project(client=...)``: fitted
+    on ``sample`` rows here, the rest placed on a LocalCluster of 2 worker processes) against
+    umap-learn's own way to the same picture, in this process: ``UMAP().fit`` on the same sample,
+    then ``.transform`` of the other rows. Both JITs warmed first (untimed)."""
+    import pandas as pd
+    import umap
+    from dask.distributed import Client, LocalCluster
+    from sklearn.datasets import make_blobs
+
+    from embed_widget import Table
+    from embed_widget.projection.distributed import stratified_sample
+
+    x, _ = make_blobs(n, 64, centers=20, cluster_std=2.0, random_state=0)
+    x = x.astype(np.float32)
+    umap.UMAP(n_epochs=20).fit(x[:5000]).transform(x[5000:7000])  # numba's JIT, untimed
+    Table(pd.DataFrame({"emb": list(x[:3000])})).project("umap")
+    t = Table(pd.DataFrame({"emb": list(x)}))
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        t0 = time.perf_counter()
+        frame = t.project("umap", client=client, sample=sample)
+        ours = time.perf_counter() - t0
+    rows = stratified_sample(n, sample)
+    rest = np.setdiff1d(np.arange(n), rows)
+    t0 = time.perf_counter()
+    model = umap.UMAP(random_state=42).fit(x[rows])
+    placed = model.transform(x[rest])
+    plain = time.perf_counter() - t0
+    theirs = np.empty((n, 2), dtype=np.float32)
+    theirs[rows], theirs[rest] = model.embedding_, placed
+    mine = frame[["x", "y"]].to_numpy()
+    row(f"{n // 1000}k x 64, sample {sample // 1000}k", "umap on a 2-worker cluster", ours, plain,
+        "umap fit(sample)+transform(rest)", None, trust(x, mine), trust(x, theirs))  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="digits,10k,50k")
@@ -352,7 +393,13 @@ def main() -> None:
     )
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--fresh", default="", help="umap100k,tsne50k: big fits in new processes")
+    ap.add_argument(
+        "--dask", default="", help="ROWS:SAMPLE, e.g. 500000:50000: UMAP on a LocalCluster"
+    )
     args = ap.parse_args()
+    if args.dask:
+        n, sample = (int(v) for v in args.dask.split(":"))
+        bench_dask(n, sample)
     cold = [] if args.no_cold else cold_start(args.repeats)
     for case in filter(None, args.fresh.split(",")):
         fresh_kernel(case)
