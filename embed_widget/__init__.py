@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,9 @@ def __getattr__(name: str) -> Any:
 
 
 def _import_widget() -> None:
-    from . import widget  # noqa: F401  (the import is the point)
+    # (a failure is left to the cell that shows a table: it imports again, and says what failed)
+    with contextlib.suppress(Exception):
+        from . import widget  # noqa: F401  (the import is the point)
 
 
 # In a Jupyter kernel the widget comes next: import it (anywidget and ipywidgets, ~0.4 s) in the
