@@ -58,7 +58,8 @@ class Table(data.Table):
         client
             A ``dask.distributed.Client``: fit on a sample of the rows, here, and place the other
             rows into that layout on the cluster's workers, in parallel chunks (the ``dask``
-            extra). ``attrs["distributed"]`` says how many rows were fitted and placed.
+            extra). ``attrs["distributed"]`` says how many rows were fitted and placed. A table
+            of no more rows than the sample is projected here, as without a client.
         sample
             With ``client``: how many rows to fit on (default 100,000).
         stratify
