@@ -70,7 +70,7 @@ def test_a_cancel_is_answered_between_chunks(latent: np.ndarray) -> None:
 def test_missing_neighbours_are_filled_with_real_rows() -> None:
     idx = np.array([[0, 5, -1, -1], [1, -1, -1, -1], [-1, -1, -1, -1]])
     dist = np.array([[0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=np.float32)
-    filled, d = ann._filled(idx, dist)
+    filled, d = ann.filled(idx, dist)
     np.testing.assert_array_equal(filled, [[0, 5, 5, 5], [1, 1, 1, 1], [2, 2, 2, 2]])
     np.testing.assert_array_equal(d[0], [0, 1, 1, 1])
 

@@ -14,7 +14,7 @@ import pytest
 from embed_widget import InvalidSetting, Table
 from embed_widget.projection import distributed
 from embed_widget.projection.distributed import project_on_cluster, stratified_sample
-from embed_widget.projection.result import Cancelled, Reporter
+from embed_widget.projection.result import Cancelled, ProjectionResult, Reporter
 from embed_widget.session import session_for
 
 dd = pytest.importorskip("dask.distributed")
@@ -56,6 +56,31 @@ def test_stratified_sample_keeps_every_stratum_in_proportion() -> None:
     plain = stratified_sample(10_000, 1000)
     assert len(plain) == 1000 and len(np.unique(plain)) == 1000
     np.testing.assert_array_equal(stratified_sample(50, 100), np.arange(50))
+
+
+def test_a_worker_searches_a_large_sample_with_one_hnsw_index_it_keeps() -> None:
+    import gc
+
+    from embed_widget.projection.placement import nearest_fitted
+
+    x, _ = blobs(26_000, dims=32, seed=4)
+    fitted, new = x[:25_000], x[25_000:]
+    result = ProjectionResult(np.zeros((25_000, 2), np.float32), "umap", {"n_neighbors": 15})
+    reference = distributed.Reference(fitted, result.coords, result)
+    search = distributed.worker_search(reference)
+    for metric in ("euclidean",):
+        idx, dist = search(fitted, new, 15, metric, Reporter())
+        exact_idx, exact_dist = nearest_fitted(fitted, new, 15, metric, Reporter())
+        recall = np.mean([len(set(a) & set(b)) / 15 for a, b in zip(idx, exact_idx, strict=True)])
+        assert recall >= 0.95, recall
+        np.testing.assert_allclose(np.sort(dist, axis=1)[:, 0], exact_dist[:, 0], rtol=1e-3)
+    index = distributed._indexes[id(reference)]
+    search(fitted, new[:10], 15, "euclidean", Reporter())
+    assert distributed._indexes[id(reference)] is index  # built once, kept
+    key = id(reference)
+    del reference, search
+    gc.collect()
+    assert key not in distributed._indexes  # and dropped with its reference
 
 
 def test_pca_on_a_cluster_places_every_row_by_the_samples_map(client: Any) -> None:

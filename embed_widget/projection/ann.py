@@ -97,10 +97,10 @@ def hnsw_knn(
         _timed_chunks(n, search)
     if metric != "manhattan":  # faiss gives squared L2
         np.sqrt(np.maximum(dist, 0), out=dist)
-    return _filled(idx, dist)
+    return filled(idx, dist)
 
 
-def _filled(idx: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def filled(idx: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Replace faiss's trailing -1 (neighbours it could not find: rare with ef >= k) by the row's
     last found neighbour, or by the row itself, so every row has k real entries."""
     found = (idx >= 0).sum(axis=1)

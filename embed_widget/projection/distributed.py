@@ -15,14 +15,18 @@ client is given.
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from .placement import linear_map, place
+from . import ann
+from .knn import prepare, to_metric
+from .placement import Search, linear_map, place
 from .result import F32, ProjectionResult, Reporter
 
 #: Rows the layout is fitted on (the issue's default): a UMAP of 100k rows takes ~80 s here.
@@ -31,6 +35,8 @@ SAMPLE_ROWS = 100_000
 #: chunks stream back to the plot as they land.
 CHUNK_ROWS = 50_000
 
+#: Samples of more rows than this are searched with an HNSW index on each worker, not exactly.
+ANN_MIN_ROWS = 20_000
 #: Share of the progress bar for the fit on the sample (the rest: placing).
 FIT_SHARE = 0.6
 
@@ -72,10 +78,51 @@ class Reference:
 def place_chunk(reference: Reference, rows: np.ndarray) -> F32:
     """Coordinates of ``rows`` placed into the reference layout (runs on a worker)."""
     stacked = np.concatenate([reference.matrix, rows])
+    search = worker_search(reference) if len(reference.matrix) > ANN_MIN_ROWS else None
     coords, _how = place(
-        stacked, len(reference.matrix), reference.coords, reference.result, Reporter()
+        stacked, len(reference.matrix), reference.coords, reference.result, Reporter(), search
     )
     return coords
+
+
+# Each worker keeps an HNSW index of the sample for the chunks it places (a reference arrives
+# once per worker and is the same object for all its tasks). Against a 50k sample, one 50k
+# chunk spent 12.4 s in the exact search; the index takes 3.7 s to build once and 1 s per
+# 10k queries, at recall@15 0.995.
+_indexes: dict[int, Any] = {}
+_indexes_lock = threading.Lock()
+
+
+def worker_search(reference: Reference) -> Search:
+    """``placement.place``'s neighbour search against an HNSW index of the reference's fitted
+    rows (as ``place`` prepares them), built on first use and kept while the reference lives."""
+
+    def search(
+        fitted: np.ndarray, new: np.ndarray, k: int, metric: str, rep: Reporter
+    ) -> tuple[np.ndarray, np.ndarray]:
+        import faiss
+
+        with _indexes_lock:
+            index = _indexes.get(id(reference))
+            if index is None:
+                data, _ = prepare(fitted, metric)
+                space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
+                index = faiss.IndexHNSWFlat(data.shape[1], ann.LINKS, space)
+                index.hnsw.efConstruction = ann.EF_CONSTRUCTION
+                for start in range(0, len(data), ann.ADD_ROWS):  # fixed batches: reproducible
+                    rep.check()
+                    index.add(np.ascontiguousarray(data[start : start + ann.ADD_ROWS]))
+                _indexes[id(reference)] = index
+                weakref.finalize(reference, _indexes.pop, id(reference), None)
+        index.hnsw.efSearch = max(ann.EF_SEARCH, k)
+        query, _ = prepare(new, metric)
+        dist, idx = index.search(np.ascontiguousarray(query, dtype=np.float32), k)
+        if metric != "manhattan":  # faiss gives squared L2
+            np.sqrt(np.maximum(dist, 0), out=dist)
+        idx, dist = ann.filled(idx, dist)
+        return idx, to_metric(dist, metric)
+
+    return search
 
 
 def _place_on_cluster(

@@ -50,11 +50,21 @@ LINEAR_SAMPLE = 20_000
 _SEARCH = (0.0, 0.6)  # share of the progress bar
 
 
+#: ``nearest_fitted``'s signature: (fitted rows, new rows, k, metric, reporter) -> (idx, dist).
+Search = Callable[[np.ndarray, np.ndarray, int, str, Reporter], tuple[np.ndarray, np.ndarray]]
+
+
 def place(
-    matrix: np.ndarray, fitted: int, coords: F32, result: ProjectionResult, rep: Reporter
+    matrix: np.ndarray,
+    fitted: int,
+    coords: F32,
+    result: ProjectionResult,
+    rep: Reporter,
+    search: Search | None = None,
 ) -> tuple[F32, str]:
     """Coordinates for the rows of ``matrix`` past ``coords`` (whose first ``fitted`` rows are
-    the fit, the others placed before), and how they were placed."""
+    the fit, the others placed before), and how they were placed; ``search`` finds the new
+    rows' nearest fitted rows (default: exact, :func:`nearest_fitted`)."""
     params = result.params
     if len(matrix) == len(coords):
         return np.zeros((0, 2), dtype=np.float32), "nothing new"
@@ -66,10 +76,10 @@ def place(
     metric = str(params.get("metric", "euclidean"))
     if result.algorithm == "umap":
         k = min(int(params["n_neighbors"]), fitted)
-        idx, dist = nearest_fitted(reference, new, k, metric, rep)
+        idx, dist = (search or nearest_fitted)(reference, new, k, metric, rep)
         placed = _umap_transform(idx, dist, layout, params, rep)
         return placed, "UMAP transform (umap-learn's rule, fitted rows held)"
-    idx, _ = nearest_fitted(reference, new, min(TSNE_NEIGHBORS, fitted), metric, rep)
+    idx, _ = (search or nearest_fitted)(reference, new, min(TSNE_NEIGHBORS, fitted), metric, rep)
     median = np.median(layout[idx], axis=1).astype(np.float32)
     return median, f"median of the {idx.shape[1]} nearest fitted rows (openTSNE's partial start)"
 
