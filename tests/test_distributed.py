@@ -66,7 +66,7 @@ def test_a_worker_searches_a_large_sample_with_one_hnsw_index_it_keeps() -> None
     x, _ = blobs(26_000, dims=32, seed=4)
     fitted, new = x[:25_000], x[25_000:]
     result = ProjectionResult(np.zeros((25_000, 2), np.float32), "umap", {"n_neighbors": 15})
-    reference = distributed.Reference(fitted, result.coords, result)
+    reference = distributed.Reference(fitted, result)
     search = distributed.worker_search(reference)
     for metric in ("euclidean",):
         idx, dist = search(fitted, new, 15, metric, Reporter())

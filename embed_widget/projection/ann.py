@@ -60,6 +60,39 @@ def _timed_chunks(n: int, work: Callable[[int, int], None]) -> None:
         start = stop
 
 
+def hnsw_index(
+    x: np.ndarray,
+    metric: str,
+    progress: Callable[[int], None] = lambda _done: None,
+    rows: Callable[[np.ndarray], np.ndarray] = lambda part: part,
+) -> Any:
+    """A faiss HNSW index of the rows of ``x`` for ``metric`` "euclidean" or "manhattan",
+    after ``rows`` is applied to each batch, built on one thread in fixed batches (``progress``
+    hears the rows added before each)."""
+    import faiss
+
+    n, dims = x.shape
+    space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
+    index = faiss.IndexHNSWFlat(dims, LINKS, space)
+    index.hnsw.efConstruction = EF_CONSTRUCTION
+    with _threads(1):
+        for start in range(0, n, ADD_ROWS):
+            progress(start)
+            part = rows(x[start : start + ADD_ROWS])
+            index.add(np.ascontiguousarray(part, dtype=np.float32))
+    return index
+
+
+def hnsw_search(index: Any, queries: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, ...]:
+    """(indices, distances) of the ``k`` nearest indexed rows of each query (every row gets k
+    real entries: see :func:`filled`)."""
+    index.hnsw.efSearch = max(EF_SEARCH, k)
+    dist, idx = index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+    if metric != "manhattan":  # faiss gives squared L2
+        np.sqrt(np.maximum(dist, 0), out=dist)
+    return filled(idx, dist)
+
+
 def hnsw_knn(
     x: np.ndarray,
     k: int,
@@ -73,15 +106,11 @@ def hnsw_knn(
     import faiss
 
     n, dims = x.shape
-    space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
-    index = faiss.IndexHNSWFlat(dims, LINKS, space)
-    index.hnsw.efConstruction = EF_CONSTRUCTION
-    with _threads(1):
-        for start in range(0, n, ADD_ROWS):
-            progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
-            part = rows(x[start : start + ADD_ROWS])
-            index.add(np.ascontiguousarray(part, dtype=np.float32))
-    index.hnsw.efSearch = max(EF_SEARCH, k)
+
+    def indexing(start: int) -> None:
+        progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
+
+    index = hnsw_index(x, metric, indexing, rows)
     flat: Any = faiss.downcast_index(index.storage)  # an IndexFlat: its vectors are get_xb()
     stored = faiss.rev_swig_ptr(flat.get_xb(), n * dims)
     stored = stored.reshape(n, dims)  # a view of the index's vectors: no second copy
@@ -90,14 +119,11 @@ def hnsw_knn(
 
     def search(start: int, stop: int) -> None:
         progress(0.6 + 0.4 * start / n, f"nearest neighbours: searching {start:,}/{n:,}")
-        d, i = index.search(stored[start:stop], k)
-        idx[start:stop], dist[start:stop] = i, d
+        idx[start:stop], dist[start:stop] = hnsw_search(index, stored[start:stop], k, metric)
 
     with _threads(CORES):
         _timed_chunks(n, search)
-    if metric != "manhattan":  # faiss gives squared L2
-        np.sqrt(np.maximum(dist, 0), out=dist)
-    return filled(idx, dist)
+    return idx, dist
 
 
 def filled(idx: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

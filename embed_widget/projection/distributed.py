@@ -6,8 +6,8 @@ every stratum, e.g. label, in proportion), and the other rows are placed into th
 algorithm's own out-of-sample rule (``placement.place``: PCA's map, umap-learn's transform,
 openTSNE's median start) in chunks of ``CHUNK_ROWS``, in parallel on the workers. The sample and
 its layout go to every worker once (``scatter(broadcast=True)``); each chunk of rows goes to the
-cluster once, as its own future. Chunks come back as they finish (``on_chunk``); a stop request
-cancels every chunk still queued or running on the cluster.
+cluster once, as its own future. Chunks come back as they finish, streamed as layouts (the
+reporter's frames); a stop request cancels every chunk still queued or running on the cluster.
 
 Dask is an optional extra (``pip install embed_widget[dask]``): nothing here imports it until a
 client is given.
@@ -68,10 +68,9 @@ def stratified_sample(
 
 @dataclass(frozen=True)
 class Reference:
-    """What every worker needs to place rows: the fitted rows, their layout and how it was fit."""
+    """What every worker needs to place rows: the fitted rows and their fit (its layout too)."""
 
     matrix: np.ndarray
-    coords: F32
     result: ProjectionResult
 
 
@@ -80,7 +79,12 @@ def place_chunk(reference: Reference, rows: np.ndarray) -> F32:
     stacked = np.concatenate([reference.matrix, rows])
     search = worker_search(reference) if len(reference.matrix) > ANN_MIN_ROWS else None
     coords, _how = place(
-        stacked, len(reference.matrix), reference.coords, reference.result, Reporter(), search
+        stacked,
+        len(reference.matrix),
+        reference.result.coords,
+        reference.result,
+        Reporter(),
+        search,
     )
     return coords
 
@@ -100,26 +104,15 @@ def worker_search(reference: Reference) -> Search:
     def search(
         fitted: np.ndarray, new: np.ndarray, k: int, metric: str, rep: Reporter
     ) -> tuple[np.ndarray, np.ndarray]:
-        import faiss
-
         with _indexes_lock:
             index = _indexes.get(id(reference))
             if index is None:
                 data, _ = prepare(fitted, metric)
-                space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
-                index = faiss.IndexHNSWFlat(data.shape[1], ann.LINKS, space)
-                index.hnsw.efConstruction = ann.EF_CONSTRUCTION
-                for start in range(0, len(data), ann.ADD_ROWS):  # fixed batches: reproducible
-                    rep.check()
-                    index.add(np.ascontiguousarray(data[start : start + ann.ADD_ROWS]))
+                index = ann.hnsw_index(data, metric, lambda _done: rep.check())
                 _indexes[id(reference)] = index
                 weakref.finalize(reference, _indexes.pop, id(reference), None)
-        index.hnsw.efSearch = max(ann.EF_SEARCH, k)
         query, _ = prepare(new, metric)
-        dist, idx = index.search(np.ascontiguousarray(query, dtype=np.float32), k)
-        if metric != "manhattan":  # faiss gives squared L2
-            np.sqrt(np.maximum(dist, 0), out=dist)
-        idx, dist = ann.filled(idx, dist)
+        idx, dist = ann.hnsw_search(index, query, k, metric)
         return idx, to_metric(dist, metric)
 
     return search
@@ -187,7 +180,7 @@ def project_on_cluster(
             for rows in chunks:
                 coords[rows] = guess(matrix[rows])
             rep.frame(coords, force=True)
-        reference = Reference(sample_matrix, fitted.coords, fitted)
+        reference = Reference(sample_matrix, fitted)
         _place_on_cluster(client, reference, matrix, chunks, coords, rep)
     coords.flags.writeable = False
     info = {

@@ -65,9 +65,11 @@ def task_for(
     matrix: np.ndarray,
     algorithm: str,
     params: Mapping[str, Any],
+    cluster: Cluster | None = None,
 ) -> Callable[[Reporter], ProjectionResult] | None:
-    """The cluster task for this projection if the session has a cluster it is big enough for."""
-    cluster = session.cluster
+    """The cluster task for this projection if there is a cluster (``cluster``, else the
+    session's) and the projection has more rows than its sample."""
+    cluster = cluster or session.cluster
     if cluster is None or not cluster.wanted(len(matrix)):
         return None
     return cluster_task(session, cluster, key, matrix, algorithm, params)

@@ -20,7 +20,7 @@ from ..projection.neighbors import METRICS, NeighborIndex
 from ..projection.quality import Quality, layout_quality
 from ..projection.result import Reporter
 from ..projection.schema import data_limits
-from .cluster import Cluster, cluster_task
+from .cluster import Cluster, task_for
 from .steps import StepLayouts
 
 if TYPE_CHECKING:
@@ -210,20 +210,6 @@ class ProjectionSession:
         unknown algorithm or parameter, ``ValueError`` / ``TypeError`` for data that cannot be
         projected.
         """
-        algorithm, columns, matrix, settled = self.checked(algorithm, embedding, params)
-        cluster = cluster or self.cluster
-        if cluster is not None and cluster.wanted(len(matrix)):
-            task = cluster_task(self, cluster, self.key(columns), matrix, algorithm, settled)
-            return task(Reporter()), columns
-        return self.engine.projector.project(self.key(columns), matrix, algorithm, settled), columns
-
-    def checked(
-        self,
-        algorithm: str | None,
-        embedding: Sequence[str] | None,
-        params: Mapping[str, Any] | None,
-    ) -> tuple[str, list[str], np.ndarray, dict[str, Any]]:
-        """(algorithm, embedding columns, matrix, parameters) of a projection asked for, checked."""
         algorithm = (algorithm or self.default_algorithm).lower()
         if algorithm not in ALGORITHMS:
             raise InvalidSetting(f"algorithm must be one of {list(ALGORITHMS)}, not {algorithm!r}")
@@ -233,7 +219,11 @@ class ProjectionSession:
             check_params(algorithm, params or {})
         except ValueError as error:
             raise InvalidSetting(str(error)) from None
-        return algorithm, columns, matrix, self.with_preprocess(params or {}, columns)
+        settled = self.with_preprocess(params or {}, columns)
+        on_cluster = task_for(self, self.key(columns), matrix, algorithm, settled, cluster)
+        if on_cluster is not None:
+            return on_cluster(Reporter()), columns
+        return self.engine.projector.project(self.key(columns), matrix, algorithm, settled), columns
 
     def with_preprocess(
         self, params: Mapping[str, Any], embedding: Sequence[str]
