@@ -41,6 +41,23 @@ def test_import_does_not_load_umap_or_opentsne() -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_the_widget_is_imported_in_the_background_only_in_a_kernel(in_kernel: bool) -> None:
+    # In a kernel the cell that first shows a table should not pay anywidget's import; a script
+    # that only builds tables should not load it at all.
+    code = (
+        "import sys, threading, types\n"
+        + ("sys.modules['ipykernel'] = types.ModuleType('ipykernel')\n" if in_kernel else "")
+        + "import embed_widget\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'embed_widget import': t.join(60)\n"
+        "print('embed_widget.widget' in sys.modules, 'anywidget' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [str(in_kernel), str(in_kernel)], out.stdout + out.stderr
+
+
 # ---------------------------------------------------------------- PCA
 
 
