@@ -202,30 +202,116 @@ def test_should_stop_cancels() -> None:
 # ---------------------------------------------------------------- UMAP
 
 
-def test_umap_epochs_match_umap_learn_bit_for_bit(blobs: np.ndarray) -> None:
-    """Our compiled epoch (umap_sgd) against umap-learn's own layout loop, same inputs."""
-    from umap.layouts import optimize_layout_euclidean
-
+def _graph_and_start(x: np.ndarray, n_epochs: int) -> tuple[Any, np.ndarray, np.ndarray]:
     from embed_widget.projection import fuzzy, umap_layout
     from embed_widget.projection.knn import nearest_neighbors
     from embed_widget.projection.result import Reporter
 
-    idx, dist, _ = nearest_neighbors(blobs, 10, "euclidean", Reporter())
-    graph = umap_layout._pruned(fuzzy.fuzzy_simplicial_set(idx, dist, 10), 200)
+    idx, dist, _ = nearest_neighbors(x, 10, "euclidean", Reporter())
+    graph = umap_layout._pruned(fuzzy.fuzzy_simplicial_set(idx, dist, 10), n_epochs).tocsr()
     rng = np.random.RandomState(0)
-    start = rng.uniform(0, 10, (len(blobs), 2)).astype(np.float32)
+    start = rng.uniform(0, 10, (len(x), 2)).astype(np.float32)
     state = rng.randint(-(2**31) + 1, 2**31 - 2, 3).astype(np.int64)
+    return graph, start, state
+
+
+def _reference_epochs(emb: np.ndarray, graph: Any, epochs: np.ndarray, a: float, b: float,
+                      rng: np.ndarray, n_epochs: int) -> None:  # fmt: skip
+    """The epochs as umap_sgd's docstring states them, in plain Python: each vertex walks its
+    edges in order, moves itself only (the attraction doubled), and reads the others as they
+    were when the epoch began; negative samples from umap's generator on the vertex's state."""
+    from umap.utils import tau_rand_int
+
+    next_sample, per_negative = epochs.copy(), epochs / 5.0
+    next_negative = per_negative.copy()
+    for n in range(n_epochs):
+        before = emb.copy()
+        for j in range(len(emb)):
+            for i in range(graph.indptr[j], graph.indptr[j + 1]):
+                if next_sample[i] > n:
+                    continue
+                d = emb[j] - before[graph.indices[i]]
+                d2 = float(d @ d)
+                if d2 > 0:
+                    g = -2.0 * a * b * d2 ** (b - 1.0) / (a * d2**b + 1.0)
+                    emb[j] += (2.0 * np.clip(g * d.astype(np.float64), -4, 4)).astype(np.float32)
+                next_sample[i] += epochs[i]
+                n_neg = int((n - next_negative[i]) / per_negative[i])
+                for _ in range(n_neg):
+                    k = tau_rand_int(rng[j]) % len(emb)
+                    d = emb[j] - before[k]
+                    d2 = float(d @ d)
+                    if k != j and d2 > 0:
+                        g = 2.0 * b / ((0.001 + d2) * (a * d2**b + 1))
+                        emb[j] += np.clip(g * d.astype(np.float64), -4, 4).astype(np.float32)
+                next_negative[i] += n_neg * per_negative[i]
+
+
+def test_umap_epochs_match_umap_learn_bit_for_bit(blobs: np.ndarray) -> None:
+    """Our serial epoch (small layouts) against umap-learn's own layout loop, same inputs."""
+    from umap.layouts import optimize_layout_euclidean
+
+    from embed_widget.projection import fuzzy, umap_layout
+    from embed_widget.projection.result import Reporter
+
+    graph, start, state = _graph_and_start(blobs, 200)
+    graph = graph.tocoo()
     a, b = fuzzy.find_ab_params(1.0, 0.1)
-    epochs = fuzzy.epochs_per_sample(graph.data, 200)
     ours = start.copy()
-    umap_layout._sgd(ours, graph.row, graph.col, epochs, 200, a, b, state.copy(), False, Reporter())
+    umap_layout._sgd(ours, graph, 200, a, b, state.copy(), Reporter())
     ref = start.copy()
     optimize_layout_euclidean(
-        ref, ref, graph.row, graph.col, 200, len(blobs), epochs, a, b,
-        state.copy(), gamma=1.0, initial_alpha=1.0, negative_sample_rate=5.0, parallel=False,
-        move_other=True,
+        ref, ref, graph.row, graph.col, 200, len(blobs), fuzzy.epochs_per_sample(graph.data, 200),
+        a, b, state.copy(), gamma=1.0, initial_alpha=1.0, negative_sample_rate=5.0,
+        parallel=False, move_other=True,
     )  # fmt: skip
     np.testing.assert_array_equal(ours, ref)
+
+
+def test_umap_epoch_moves_each_vertex_by_its_own_edges_from_the_layout_before() -> None:
+    from embed_widget.projection import fuzzy, umap_sgd
+
+    x = make_blobs(60, 5, centers=3, random_state=0)[0].astype(np.float32)
+    graph, start, state = _graph_and_start(x, 20)
+    a, b = fuzzy.find_ab_params(1.0, 0.1)
+    epochs = fuzzy.epochs_per_sample(graph.data, 20)
+    rng = np.full((len(x), 3), state, dtype=np.int64) + np.arange(len(x))[:, None]
+    ref, ref_rng = start.copy(), rng.copy()
+    _reference_epochs(ref, graph, epochs, a, b, ref_rng, 4)
+    ours, our_rng, before = start.copy(), rng.copy(), np.empty_like(start)
+    next_sample, per_negative = epochs.copy(), epochs / 5.0
+    next_negative = per_negative.copy()
+    for n in range(4):
+        np.copyto(before, ours)
+        umap_sgd.parallel_epoch()(
+            ours, before, graph.indptr.astype(np.int64), graph.indices.astype(np.int32), epochs,
+            a, b, our_rng, 1.0, per_negative, next_negative, next_sample, n,
+        )  # fmt: skip
+    assert np.abs(ours - start).max() > 0.1
+    np.testing.assert_array_equal(our_rng, ref_rng)  # the same negative samples were drawn
+    # float32 sums with fastmath differ in the last bits; a wrong rule differs by ~0.1-1
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=2e-3)
+
+
+def test_umap_layout_is_the_same_on_one_thread_or_two(
+    blobs: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numba
+
+    from embed_widget.projection import umap_layout
+
+    monkeypatch.setattr(umap_layout, "PARALLEL_MIN_ROWS", 100)  # the vertex-parallel epoch
+
+    layouts = []
+    for threads in (1, 2):
+        before = numba.get_num_threads()
+        numba.set_num_threads(threads)
+        try:
+            r = Projector().project("b", blobs, "umap", {"n_epochs": 150, "random_state": 3})
+        finally:
+            numba.set_num_threads(before)
+        layouts.append(r.coords)
+    np.testing.assert_array_equal(layouts[0], layouts[1])
 
 
 def test_umap_graph_and_start_match_umap_learn(blobs: np.ndarray) -> None:
@@ -255,13 +341,20 @@ def test_umap_graph_and_start_match_umap_learn(blobs: np.ndarray) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("data", ["digits", "blobs10k"])
-def test_umap_quality_matches_umap_learn(data: str, digits: np.ndarray) -> None:
+@pytest.mark.parametrize("data", ["digits", "blobs10k", "blobs10k-parallel"])
+def test_umap_quality_matches_umap_learn(
+    data: str, digits: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Where we stop being bit-identical (the graph's float32 rounding, faiss's neighbours above
-    20k rows), the layout must be as good as umap.UMAP's."""
+    20k rows, the vertex-parallel epoch above 10k), the layout must be as good as umap.UMAP's."""
     import warnings
 
     import umap
+
+    from embed_widget.projection import umap_layout
+
+    if data.endswith("parallel"):
+        monkeypatch.setattr(umap_layout, "PARALLEL_MIN_ROWS", 1_000)
 
     if data == "digits":
         x = digits

@@ -3,8 +3,8 @@
 The kNN graph comes from :mod:`.knn` (exact below 20k rows, shared with UMAP and cached at the
 largest k asked), the affinities from openTSNE's ``joint_probabilities_nn``; the optimisation is
 openTSNE's two phases (early exaggeration with momentum 0.5 for the first 250 iterations, then
-momentum 0.8), with a callback every few iterations (as many as fit in a frame interval, by the
-measured iteration time) that reports progress, streams a frame and answers a cancel.
+momentum 0.8), run by :mod:`.tsne_descent`; after every iteration progress is reported, a frame
+streamed when one is due and a cancel answered.
 Same seed and parameters give the same coordinates whether or not the affinities were reused.
 ``start="previous"`` is the one path-dependent option: the layout continues from the last t-SNE
 layout of this embedding for at most ``WARM_ITERATIONS`` iterations, without early exaggeration.
@@ -21,19 +21,13 @@ import numpy as np
 
 from .cache import KeyCache, Slot, reduced_matrix
 from .knn import cached_knn
-from .result import F32, Reporter, frame_interval
+from .result import F32, Reporter
 from .schema import WARM_ITERATIONS
+from .tsne_descent import CORES, Descent
 
 EARLY_EXAGGERATION_ITER = 250
 #: Iterations of a layout started from another training step's, the first ones exaggerated.
 STEP_ITERATIONS, STEP_EE_ITER = 150, 50
-#: Iterations between callbacks at the start, before an iteration's time is measured. Each
-#: callback costs openTSNE an evaluation of the KL divergence, ~half an iteration (measured at 10k).
-CALLBACK_EVERY = 5
-#: Iterations run before the callback interval is set from their measured time.
-PROBE_ITER = 10
-#: The longest time between callbacks (progress is promised at least every 0.5 s).
-CALLBACK_PERIOD_MAX = 0.4
 _KNN, _AFF = (0.0, 0.2), 0.25
 
 
@@ -43,9 +37,9 @@ def n_neighbors_for(perplexity: float, n_rows: int) -> int:
 
 
 def n_jobs() -> int:
-    """One thread: measured here, 2 threads were no faster on 2 busy cores (the kernel and the
-    browser need one) and a single thread keeps the result bit-for-bit reproducible."""
-    return 1
+    """Threads for the affinities: each row's perplexity search is its own (measured at 50k rows:
+    2.1 s on 2 threads, 3.6 s on 1), so any thread count gives the same P."""
+    return CORES
 
 
 def affinities(
@@ -73,33 +67,6 @@ def affinities(
     rep.timed("affinities", time.perf_counter() - t0)
     cache.put(Slot.AFFINITY, akey, p)
     return p
-
-
-def callback_every(seconds_per_iter: float, n_rows: int) -> int:
-    """Iterations between callbacks: about one per streamed frame, at most ``CALLBACK_PERIOD_MAX``
-    apart, but no fewer than ``CALLBACK_EVERY`` (more would slow the optimisation down)."""
-    period = min(frame_interval(n_rows), CALLBACK_PERIOD_MAX)
-    return int(min(50, max(CALLBACK_EVERY, period / max(seconds_per_iter, 1e-6))))
-
-
-def _segments(
-    ee_iter: int, total: int, params: dict[str, Any], lr_early: float, lr_main: float
-) -> list[tuple[int, float | None, float, float]]:
-    """(iterations, exaggeration, momentum, learning rate) of each optimize() call.
-
-    The phases are cut (at fixed points: the result does not depend on timing) so the callback
-    interval can follow the measured iteration time, which grows as the layout spreads out.
-    """
-    out: list[tuple[int, float | None, float, float]] = []
-    ee = params["early_exaggeration"]
-    if ee_iter > PROBE_ITER:
-        out += [(PROBE_ITER, ee, 0.5, lr_early), (ee_iter - PROBE_ITER, ee, 0.5, lr_early)]
-    elif ee_iter:
-        out.append((ee_iter, ee, 0.5, lr_early))
-    main = total - ee_iter
-    halves = [main // 2, main - main // 2] if main >= 2 * PROBE_ITER else [main]
-    out += [(n, None, 0.8, lr_main) for n in halves if n > 0]
-    return out
 
 
 def _start(
@@ -136,38 +103,25 @@ def _learning_rates(n: int, params: dict[str, Any]) -> tuple[float, float]:
 
 
 def _optimize(
-    init: np.ndarray, aff: Any, params: dict[str, Any], iterations: tuple[int, int], rep: Reporter
-) -> Any:
-    """Run the early-exaggeration and main phases; returns openTSNE's embedding."""
-    from openTSNE import TSNEEmbedding
-
-    (total, ee_iter), n, seed = iterations, init.shape[0], params["random_state"]
+    init: np.ndarray, P: Any, params: dict[str, Any], iterations: tuple[int, int], rep: Reporter
+) -> Descent:
+    """Run the early-exaggeration and main phases; returns the optimised layout."""
+    (total, ee_iter), n = iterations, init.shape[0]
     lr_early, lr_main = _learning_rates(n, params)
-    done = 0
+    descent = Descent(init, P)
+    phases = [(ee_iter, params["early_exaggeration"], 0.5, lr_early, 0)]
+    phases.append((total - ee_iter, None, 0.8, lr_main, ee_iter))
+    for n_iter, exaggeration, momentum, rate, done in phases:
 
-    def callback(iteration: int, error: float, embedding: np.ndarray) -> bool:
-        it = done + iteration
-        rep.progress(_AFF + (1 - _AFF) * it / total, phase_text(it, total, ee_iter))
-        if it < total:
-            rep.frame(embedding)
-        return False
+        def after(iteration: int, done: int = done) -> None:
+            it = done + iteration
+            rep.progress(_AFF + (1 - _AFF) * it / total, phase_text(it, total, ee_iter))
+            if it < total:
+                rep.frame(descent.embedding)
 
-    emb = TSNEEmbedding(
-        init, aff, negative_gradient_method="auto", random_state=seed, n_jobs=n_jobs(),
-        callbacks=callback,
-    )  # fmt: skip
-    every = CALLBACK_EVERY
-    for n_iter, exaggeration, momentum, rate in _segments(
-        ee_iter, total, params, lr_early, lr_main
-    ):
-        started = time.perf_counter()
-        emb.optimize(
-            n_iter=n_iter, exaggeration=exaggeration, momentum=momentum, learning_rate=rate,
-            callbacks_every_iters=every, inplace=True, propagate_exception=True,
-        )  # fmt: skip
-        done += n_iter
-        every = callback_every((time.perf_counter() - started) / n_iter, n)
-    return emb
+        if n_iter > 0:
+            descent.run(n_iter, exaggeration, momentum, rate, after)
+    return descent
 
 
 def phase_text(iteration: int, total: int, ee_iter: int) -> str:
@@ -178,11 +132,6 @@ def phase_text(iteration: int, total: int, ee_iter: int) -> str:
     return f"iteration {iteration}/{total}"
 
 
-def _kl(emb: Any) -> float | None:
-    kl = getattr(emb, "kl_divergence", None)
-    return None if kl is None else float(kl)
-
-
 def run(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
@@ -190,26 +139,23 @@ def run(
     from ._lazy import import_opentsne, wait_for_import
 
     wait_for_import(import_opentsne, rep.check, rep.announcer("loading openTSNE"))
-    from openTSNE.affinity import Affinities
-
     metric, source = params["metric"], ("pca_dims", params["pca_dims"])
     x = reduced_matrix(cache, matrix, params["pca_dims"])
     n = x.shape[0]
-    aff = Affinities()
-    # openTSNE scales P in place during early exaggeration: give each run its own copy
-    aff.P = affinities(cache, x, source, metric, params["perplexity"], rep).copy()
+    # P is scaled in place during early exaggeration: give each run its own copy
+    P = affinities(cache, x, source, metric, params["perplexity"], rep).copy()
 
     rep.progress(_AFF, "initial layout", force=True)
     t0 = time.perf_counter()
     init, total, ee_iter = _start(cache, x, params, rep)
     rep.frame(init, force=True)
-    emb = _optimize(init, aff, params, (total, ee_iter), rep)
+    descent = _optimize(init, P, params, (total, ee_iter), rep)
     rep.timed("optimisation", time.perf_counter() - t0)
     rep.progress(1.0, f"iteration {total}/{total}", force=True)
     info = {
-        "kl_divergence": _kl(emb),
+        "kl_divergence": descent.kl_divergence(),
         "neighbors": n_neighbors_for(params["perplexity"], n),
         "started_from": "previous" if rep.warm_start else "pca",
         "n_iter": total,
     }
-    return np.asarray(emb, dtype=np.float32), info
+    return descent.embedding.astype(np.float32), info

@@ -1,0 +1,64 @@
+"""Our t-SNE gradient descent: openTSNE's arithmetic, bit for bit, on any thread count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from openTSNE import TSNEEmbedding, affinity, initialization
+from sklearn.datasets import make_blobs
+
+from embed_widget.projection.tsne_descent import Descent
+
+
+def _problem(n: int) -> tuple[np.ndarray, Any]:
+    x, _ = make_blobs(n, 10, centers=5, random_state=0)
+    aff = affinity.PerplexityBasedNN(x, perplexity=20, method="exact", random_state=0)
+    return initialization.pca(x, 2, random_state=0), aff
+
+
+@pytest.mark.parametrize(("n", "method"), [(400, "bh"), (1_500, "fft")])
+def test_descent_equals_opentsne_optimize_bit_for_bit(n: int, method: str) -> None:
+    init, aff = _problem(n)
+    P = aff.P.copy()  # before openTSNE scales aff.P in place (and rounds it) for its phases
+    theirs = TSNEEmbedding(init.copy(), aff, negative_gradient_method=method, n_jobs=1)
+    theirs = theirs.optimize(40, exaggeration=12, momentum=0.5, learning_rate=n / 12)
+    theirs = theirs.optimize(30, momentum=0.8, learning_rate=n)
+
+    ours = Descent(init, P, method=method)
+    ours.n_jobs = 1
+    heard: list[int] = []
+    ours.run(40, 12, 0.5, n / 12, heard.append)
+    ours.run(30, None, 0.8, n)
+    assert heard == list(range(1, 41))
+    np.testing.assert_array_equal(ours.embedding, np.asarray(theirs))
+    assert ours.kl_divergence() == pytest.approx(theirs.kl_divergence, rel=1e-9)
+
+
+def test_interpolation_gradient_gives_the_same_layout_on_one_or_two_threads() -> None:
+    init, aff = _problem(1_500)
+    layouts = []
+    for threads in (1, 2):
+        d = Descent(init, aff.P.copy(), method="fft")
+        d.n_jobs = threads
+        d.run(30, 12, 0.5, 125.0)
+        d.run(20, None, 0.8, 1_500.0)
+        layouts.append(d.embedding)
+    np.testing.assert_array_equal(layouts[0], layouts[1])
+
+
+def test_a_stop_inside_a_phase_leaves_p_as_it_was() -> None:
+    init, aff = _problem(400)
+    P = aff.P.copy()
+    before = P.data.copy()
+    d = Descent(init, P)
+
+    def stop(iteration: int) -> None:
+        if iteration == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        d.run(10, 12, 0.5, 100.0, stop)
+    np.testing.assert_allclose(P.data, before, rtol=1e-12)
+    assert d.method == "bh" and Descent(np.zeros((10_000, 2)), P).method == "fft"
