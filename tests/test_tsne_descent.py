@@ -62,3 +62,24 @@ def test_a_stop_inside_a_phase_leaves_p_as_it_was() -> None:
         d.run(10, 12, 0.5, 100.0, stop)
     np.testing.assert_allclose(P.data, before, rtol=1e-12)
     assert d.method == "bh" and Descent(np.zeros((10_000, 2)), P).method == "fft"
+
+
+def test_affinities_are_the_same_on_one_thread_or_two() -> None:
+    from openTSNE.affinity import joint_probabilities_nn
+
+    from embed_widget.projection.knn import nearest_neighbors
+    from embed_widget.projection.result import Reporter
+
+    x, _ = make_blobs(2_000, 10, centers=5, random_state=0)
+    idx, dist, _ = nearest_neighbors(x.astype(np.float32), 61, "euclidean", Reporter())
+    ps = [
+        joint_probabilities_nn(
+            np.ascontiguousarray(idx[:, 1:], dtype=np.int64),
+            np.ascontiguousarray(dist[:, 1:], dtype=np.float64),
+            [20.0],
+            symmetrize=True,
+            n_jobs=threads,
+        )
+        for threads in (1, 2)
+    ]
+    assert (ps[0] != ps[1]).nnz == 0 and ps[0].nnz > 0
