@@ -36,11 +36,12 @@ def test_descent_equals_opentsne_optimize_bit_for_bit(n: int, method: str) -> No
     assert ours.kl_divergence() == pytest.approx(theirs.kl_divergence, rel=1e-9)
 
 
-def test_interpolation_gradient_gives_the_same_layout_on_one_or_two_threads() -> None:
+@pytest.mark.parametrize("method", ["bh", "fft"])
+def test_gradients_give_the_same_layout_on_one_or_two_threads(method: str) -> None:
     init, aff = _problem(1_500)
     layouts = []
     for threads in (1, 2):
-        d = Descent(init, aff.P.copy(), method="fft")
+        d = Descent(init, aff.P.copy(), method=method)
         d.n_jobs = threads
         d.run(30, 12, 0.5, 125.0)
         d.run(20, None, 0.8, 1_500.0)
@@ -61,7 +62,6 @@ def test_a_stop_inside_a_phase_leaves_p_as_it_was() -> None:
     with pytest.raises(KeyboardInterrupt):
         d.run(10, 12, 0.5, 100.0, stop)
     np.testing.assert_allclose(P.data, before, rtol=1e-12)
-    assert d.method == "bh" and Descent(np.zeros((10_000, 2)), P).method == "fft"
 
 
 def test_affinities_are_the_same_on_one_thread_or_two() -> None:

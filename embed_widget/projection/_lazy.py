@@ -1,8 +1,9 @@
 """Lazy, interruptible imports: our UMAP epoch kernel (numba) and openTSNE.
 
-The UMAP kernel (:mod:`.umap_sgd`) is compiled with ``cache=True``: the first kernel on a machine
-compiles it (~1 s here), later kernels load it from numba's disk cache (``__pycache__`` next to
-the module, or the user cache dir when that is read-only, or ``NUMBA_CACHE_DIR`` when set).
+The UMAP kernels (:mod:`.umap_sgd`) are compiled with ``cache=True``: the first kernel on a
+machine compiles them (~2 s each here), later kernels load them from numba's disk cache
+(``__pycache__`` next to the module, or the user cache dir when that is read-only, or
+``NUMBA_CACHE_DIR`` when set).
 umap-learn and pynndescent are not imported at all: their numba functions cost ~20 s of
 compilation in a new environment and ~25 s per kernel above 20k rows.
 """
@@ -18,7 +19,7 @@ from types import ModuleType
 #: Status phase while a job waits for another job's UMAP epochs to release numba.
 WAITING_FOR_EPOCHS = "waiting for another UMAP layout's epochs"
 #: Status phase while a job waits for the UMAP kernel's compilation (or its load from the cache).
-COMPILING_LAYOUT = "loading UMAP's layout step (a machine's first run compiles it: ~1 s)"
+COMPILING_LAYOUT = "loading UMAP's layout step (a machine's first run compiles it: a few seconds)"
 #: Held around the UMAP epochs: numba's fallback "workqueue" threading layer aborts the process
 #: when two threads launch parallel kernels at once (e.g. the engine's worker and a synchronous
 #: ``Table.project`` call).

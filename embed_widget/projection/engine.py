@@ -207,8 +207,9 @@ class ProjectionEngine:
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's disk cache) the UMAP epoch kernel and import openTSNE, so
-    the first real UMAP or t-SNE waits for neither.
+    """Compile (or load from numba's disk cache) the UMAP epoch kernel of layouts up to 10k rows
+    and import openTSNE, so the first such UMAP or t-SNE waits for neither (a larger UMAP loads
+    its parallel kernel in the background while its neighbours are found).
 
     Meant to run in a background thread as soon as a table exists: ~1 s of one core on a
     machine that never ran it, ~0.1 s once numba's cache is filled. (It keeps the normal

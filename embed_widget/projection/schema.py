@@ -117,7 +117,7 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("n_epochs", "epochs", "int", None,
                   "Layout optimisation steps; auto is 500 up to 10,000 rows, 200 above.",
                   min=50, max=1000, step=10, nullable="auto"),
-        _seed("'random' lets UMAP use all cores (a new picture each time)."),
+        _seed("'random' gives a new picture each time."),
         _pca_dims(None),
         _preprocess(),
         ParamSpec("start", "start from", "choice", "spectral",

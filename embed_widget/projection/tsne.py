@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from .ann import CORES
 from .cache import KeyCache, Slot, reduced_matrix
 from .knn import cached_knn
 from .result import F32, Reporter
 from .schema import WARM_ITERATIONS
-from .tsne_descent import CORES, Descent
+from .tsne_descent import Descent
 
 EARLY_EXAGGERATION_ITER = 250
 #: Iterations of a layout started from another training step's, the first ones exaggerated.
@@ -34,12 +35,6 @@ _KNN, _AFF = (0.0, 0.2), 0.25
 def n_neighbors_for(perplexity: float, n_rows: int) -> int:
     """openTSNE's rule: 3 x perplexity neighbours (not counting the point itself)."""
     return max(1, min(n_rows - 1, int(3 * perplexity)))
-
-
-def n_jobs() -> int:
-    """Threads for the affinities: each row's perplexity search is its own (measured at 50k rows:
-    2.1 s on 2 threads, 3.6 s on 1), so any thread count gives the same P."""
-    return CORES
 
 
 def affinities(
@@ -62,7 +57,7 @@ def affinities(
         np.ascontiguousarray(dist[:, 1:], dtype=np.float64),
         [perplexity],
         symmetrize=True,
-        n_jobs=n_jobs(),
+        n_jobs=CORES,  # each row's perplexity search is its own: the same P on any count
     )
     rep.timed("affinities", time.perf_counter() - t0)
     cache.put(Slot.AFFINITY, akey, p)

@@ -8,22 +8,23 @@ openTSNE's own gradients, but:
   ``optimize`` call;
 - ``after(iteration)`` runs after every iteration, at no cost: the caller throttles its frames
   and progress by time, so the result never depends on how fast the machine is;
-- the interpolation (FFT) gradient uses every core: its attractive part is split by rows, each
-  row written by one thread, so the layout is the same for any thread count (a test checks it).
-  Barnes-Hut (below 10,000 rows) stays on one thread: its normalisation is a sum over threads.
+- the gradients use every core: the attraction is split by rows, each row written by one
+  thread, and Barnes-Hut's repulsion keeps a term per point and sums them in order afterwards,
+  so the layout is the same for any thread count (a test checks both methods). The
+  interpolation (FFT) repulsion runs on one thread inside openTSNE.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .ann import CORES
+
 #: openTSNE's switch from Barnes-Hut to the interpolation gradient ("auto")
 FFT_MIN_ROWS = 10_000
-CORES = os.cpu_count() or 1
 #: openTSNE's defaults for ``gradient_descent``
 MIN_GAIN, MAX_STEP_NORM = 0.01, 5.0
 _BH = {"theta": 0.5}
@@ -39,20 +40,20 @@ class Descent:
         self.P = P
         n = self.embedding.shape[0]
         self.method = method or ("fft" if n >= FFT_MIN_ROWS else "bh")
-        self.n_jobs = CORES if self.method == "fft" else 1
+        self.n_jobs = CORES
         self.update = np.zeros_like(self.embedding)
         self.gains = np.ones_like(self.embedding)
 
-    def _objective(self, should_eval_error: bool) -> tuple[float, np.ndarray]:
+    def _objective(self, should_eval_error: bool, n_jobs: int) -> tuple[float, np.ndarray]:
         from openTSNE.tsne import kl_divergence_bh, kl_divergence_fft
 
         if self.method == "fft":
             return kl_divergence_fft(  # type: ignore[no-any-return]
-                self.embedding, self.P, dof=1, fft_params=_FFT, n_jobs=self.n_jobs,
+                self.embedding, self.P, dof=1, fft_params=_FFT, n_jobs=n_jobs,
                 should_eval_error=should_eval_error,
             )  # fmt: skip
         return kl_divergence_bh(  # type: ignore[no-any-return]
-            self.embedding, self.P, dof=1, bh_params=_BH, n_jobs=self.n_jobs,
+            self.embedding, self.P, dof=1, bh_params=_BH, n_jobs=n_jobs,
             should_eval_error=should_eval_error,
         )  # fmt: skip
 
@@ -75,7 +76,7 @@ class Descent:
 
     def _step(self, momentum: float, learning_rate: float) -> None:
         # openTSNE's update, elementwise the same operations, without its boolean-mask copies
-        _, gradient = self._objective(should_eval_error=False)
+        _, gradient = self._objective(should_eval_error=False, n_jobs=self.n_jobs)
         flipped = np.sign(self.update) != np.sign(gradient)
         self.gains = np.where(flipped, self.gains + 0.2, self.gains * 0.8 + MIN_GAIN)
         self.update *= momentum
@@ -89,5 +90,6 @@ class Descent:
         self.embedding -= np.mean(self.embedding, axis=0)
 
     def kl_divergence(self) -> float:
-        """The KL divergence of the current layout (costs about one iteration)."""
-        return float(self._objective(should_eval_error=True)[0])
+        """The KL divergence of the current layout (costs about one iteration). On one thread:
+        summed over threads, its last digits would depend on the machine's core count."""
+        return float(self._objective(should_eval_error=True, n_jobs=1)[0])

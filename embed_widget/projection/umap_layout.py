@@ -10,7 +10,7 @@ rounding, the epoch bit for bit, the whole layout by trustworthiness). Above 10,
 epochs run on every core, with the same layout on any number of them (see :mod:`.umap_sgd`).
 Every epoch can stream a frame and answer a cancel.
 Same seed and parameters give the same coordinates whether or not cached stages were reused;
-``random_state=None`` draws a seed.
+``random_state=None`` starts from a fresh random state.
 
 ``start="previous"`` is the one path-dependent option: the layout starts from the last UMAP layout
 of this embedding (any parameters) and runs at most ``WARM_EPOCHS`` epochs on the new graph. A
@@ -166,7 +166,6 @@ def _sgd(
     n_vertices = emb.shape[0]
     importer = _kernel_for(n_vertices)
     wait_for_import(importer, rep.check, rep.announcer(COMPILING_LAYOUT))
-    before = np.empty_like(emb)
     if importer is import_layout_kernel:
         from .umap_sgd import serial_epoch
 
@@ -181,7 +180,7 @@ def _sgd(
     else:
         from .umap_sgd import parallel_epoch
 
-        csr, parallel = graph.tocsr(), parallel_epoch()
+        csr, parallel, before = graph.tocsr(), parallel_epoch(), np.empty_like(emb)
         edges = (csr.indptr.astype(np.int64), np.ascontiguousarray(csr.indices, np.int32))
         weights = csr.data
 

@@ -3,8 +3,8 @@
 - ``serial_epoch``: umap-learn's ``_optimize_layout_euclidean_single_epoch`` for a 2-D layout with
   ``move_other=True`` (a test checks it bit for bit against umap's own function). It walks the
   edges in order and moves both ends of each: on several threads its writes would race, so it
-  runs on one. Used up to ``umap_layout.PARALLEL_MIN_ROWS`` rows.
-- ``parallel_epoch()``: the same arithmetic split by vertex, on every core. Each vertex owns its
+  runs on one. Used below ``umap_layout.PARALLEL_MIN_ROWS`` rows (up to 10,000).
+- ``parallel_epoch()``: umap's update rule split by vertex, on every core. Each vertex owns its
   row of the layout: one thread walks a vertex's edges in order, moving that vertex only, and
   reads every other vertex as it was when the epoch began (``before``). The graph is symmetric,
   so each edge (j, k) is also (k, j): the pull umap gives j twice per sampling (as the head of
