@@ -26,9 +26,18 @@ def _exact(x: np.ndarray, rows: np.ndarray, k: int, metric: str) -> np.ndarray:
     return np.argsort(d, axis=1, kind="stable")[:, :k]
 
 
-@pytest.mark.parametrize("metric", ["euclidean", "cosine", "manhattan"])
-def test_hnsw_recall_at_15_and_distances(latent: np.ndarray, metric: str) -> None:
+@pytest.mark.parametrize(
+    ("metric", "half"),
+    [("euclidean", False), ("cosine", False), ("manhattan", False), ("cosine", True)],
+)
+def test_hnsw_recall_at_15_and_distances(
+    latent: np.ndarray, metric: str, half: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recall against exact neighbours, with the index's vectors in float32 and (as above
+    ``HALF_ABOVE_BYTES``) in half floats."""
     assert not knn.is_exact(len(latent), metric)
+    if half:
+        monkeypatch.setattr(ann, "HALF_ABOVE_BYTES", 0)
     idx, dist, method = knn.nearest_neighbors(latent, 15, metric, Reporter())
     assert method == "hnsw" and idx.shape == (len(latent), 15) and idx.dtype == np.int32
     np.testing.assert_array_equal(idx[:, 0], np.arange(len(latent)))  # itself first
@@ -88,3 +97,20 @@ def test_the_users_faiss_thread_count_is_given_back(latent: np.ndarray) -> None:
         assert faiss.omp_get_max_threads() == 1
     finally:
         faiss.omp_set_num_threads(ann.CORES)
+
+
+def test_an_index_above_the_threshold_stores_half_floats(
+    latent: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    part = latent[:2_000]
+
+    def bytes_per_row() -> int:
+        index = ann.hnsw_index(part, "euclidean")
+        return int(faiss.downcast_index(index.storage).code_size)
+
+    monkeypatch.setattr(ann, "HALF_ABOVE_BYTES", part.size * 4)  # at the threshold: float32
+    assert bytes_per_row() == 48 * 4
+    monkeypatch.setattr(ann, "HALF_ABOVE_BYTES", part.size * 4 - 1)
+    assert bytes_per_row() == 48 * 2

@@ -31,6 +31,10 @@ ADD_ROWS = 2_000
 FIRST_CHUNK = 2_000
 CHUNK_S = 0.5
 CORES = os.cpu_count() or 1
+#: Above this size of float32 vectors the index keeps them as half floats: half the memory of
+#: its copy (the largest one while a big UMAP runs), at recall@16 0.9996 against 0.9997 and a
+#: ~10% slower build and search (40k x 768, measured here).
+HALF_ABOVE_BYTES = 256 * 2**20
 #: Progress callback: (fraction done in [0, 1], phase text).
 Progress = Callable[[float, str], None]
 
@@ -68,19 +72,36 @@ def hnsw_index(
 ) -> Any:
     """A faiss HNSW index of the rows of ``x`` for ``metric`` "euclidean" or "manhattan",
     after ``rows`` is applied to each batch, built on one thread in fixed batches (``progress``
-    hears the rows added before each)."""
+    hears the rows added before each). Above ``HALF_ABOVE_BYTES`` it stores half floats."""
     import faiss
 
     n, dims = x.shape
     space = faiss.METRIC_L1 if metric == "manhattan" else faiss.METRIC_L2
-    index = faiss.IndexHNSWFlat(dims, LINKS, space)
+    index: Any
+    if n * dims * 4 > HALF_ABOVE_BYTES:
+        half: Any = faiss.ScalarQuantizer.QT_fp16
+        index = faiss.IndexHNSWSQ(dims, half, LINKS, space)
+    else:
+        index = faiss.IndexHNSWFlat(dims, LINKS, space)
     index.hnsw.efConstruction = EF_CONSTRUCTION
+    _reserve(index, n)
     with _threads(1):
         for start in range(0, n, ADD_ROWS):
             progress(start)
             part = rows(x[start : start + ADD_ROWS])
             index.add(np.ascontiguousarray(part, dtype=np.float32))
     return index
+
+
+def _reserve(index: Any, n: int) -> None:
+    """Give the index's vector store its full size before the first add: growing it batch by
+    batch reallocates, and each reallocation holds the old and the new buffer at once (a peak of
+    ~0.5 x the matrix above the index itself, measured at 40k x 768)."""
+    import faiss
+
+    storage: Any = faiss.downcast_index(index.storage)
+    storage.codes.resize(n * storage.code_size)
+    storage.codes.resize(0)  # the size faiss expects; the capacity stays
 
 
 def hnsw_search(index: Any, queries: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, ...]:
@@ -103,27 +124,38 @@ def hnsw_knn(
     """(indices, distances) of the ``k`` nearest rows of every row of ``x``, for ``metric``
     "euclidean" or "manhattan", after ``rows`` (e.g. scaling to unit length for cosine) is
     applied to each batch: the index holds the only prepared copy, and the queries read it."""
-    import faiss
-
-    n, dims = x.shape
+    n = x.shape[0]
 
     def indexing(start: int) -> None:
         progress(0.6 * start / n, f"nearest neighbours: indexing {start:,}/{n:,}")
 
     index = hnsw_index(x, metric, indexing, rows)
-    flat: Any = faiss.downcast_index(index.storage)  # an IndexFlat: its vectors are get_xb()
-    stored = faiss.rev_swig_ptr(flat.get_xb(), n * dims)
-    stored = stored.reshape(n, dims)  # a view of the index's vectors: no second copy
+    queries = _queries(index, x, rows)
     idx = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)
 
     def search(start: int, stop: int) -> None:
         progress(0.6 + 0.4 * start / n, f"nearest neighbours: searching {start:,}/{n:,}")
-        idx[start:stop], dist[start:stop] = hnsw_search(index, stored[start:stop], k, metric)
+        idx[start:stop], dist[start:stop] = hnsw_search(index, queries(start, stop), k, metric)
 
     with _threads(CORES):
         _timed_chunks(n, search)
     return idx, dist
+
+
+def _queries(
+    index: Any, x: np.ndarray, rows: Callable[[np.ndarray], np.ndarray]
+) -> Callable[[int, int], np.ndarray]:
+    """The prepared rows [start, stop) to query: a view of the index's own float32 vectors (no
+    second copy), or, where it keeps half floats, the rows prepared again."""
+    import faiss
+
+    storage: Any = faiss.downcast_index(index.storage)
+    if not isinstance(storage, faiss.IndexFlat):
+        return lambda start, stop: rows(x[start:stop])
+    n, dims = storage.ntotal, storage.d
+    stored = faiss.rev_swig_ptr(storage.get_xb(), n * dims).reshape(n, dims)
+    return lambda start, stop: stored[start:stop]
 
 
 def filled(idx: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
