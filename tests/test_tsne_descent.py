@@ -9,6 +9,7 @@ import pytest
 from openTSNE import TSNEEmbedding, affinity, initialization
 from sklearn.datasets import make_blobs
 
+from embed_widget.projection import tsne_fft
 from embed_widget.projection.tsne_descent import Descent
 
 
@@ -23,8 +24,9 @@ def test_descent_equals_opentsne_optimize_bit_for_bit(n: int, method: str) -> No
     init, aff = _problem(n)
     P = aff.P.copy()  # before openTSNE scales aff.P in place (and rounds it) for its phases
     theirs = TSNEEmbedding(init.copy(), aff, negative_gradient_method=method, n_jobs=1)
-    theirs = theirs.optimize(40, exaggeration=12, momentum=0.5, learning_rate=n / 12)
-    theirs = theirs.optimize(30, momentum=0.8, learning_rate=n)
+    with tsne_fft.fft_on_every_core():  # the FFTs ours runs (next test: the same numbers)
+        theirs = theirs.optimize(40, exaggeration=12, momentum=0.5, learning_rate=n / 12)
+        theirs = theirs.optimize(30, momentum=0.8, learning_rate=n)
 
     ours = Descent(init, P, method=method)
     ours.n_jobs = 1
@@ -36,13 +38,32 @@ def test_descent_equals_opentsne_optimize_bit_for_bit(n: int, method: str) -> No
     assert ours.kl_divergence() == pytest.approx(theirs.kl_divergence, rel=1e-9)
 
 
+def test_the_threaded_ffts_give_opentsnes_gradient_and_are_put_back() -> None:
+    from openTSNE import _tsne
+    from openTSNE._matrix_mul import matrix_mul
+
+    rng = np.random.default_rng(0)
+    layout = rng.normal(scale=30, size=(5_000, 2))  # a 300 x 300 FFT grid
+    plain, threaded = np.zeros_like(layout), np.zeros_like(layout)
+    sum_q = _tsne.estimate_negative_gradient_fft_2d(layout, plain, 3, 50, 1, 1)
+    with tsne_fft.fft_on_every_core():
+        assert matrix_mul.np is not np
+        sum_q_threaded = _tsne.estimate_negative_gradient_fft_2d(layout, threaded, 3, 50, 1, 1)
+    assert matrix_mul.np is np
+    np.testing.assert_allclose(threaded, plain, rtol=0, atol=1e-12 * np.abs(plain).max())
+    assert sum_q_threaded == pytest.approx(sum_q, rel=1e-12)
+
+
 @pytest.mark.parametrize("method", ["bh", "fft"])
-def test_gradients_give_the_same_layout_on_one_or_two_threads(method: str) -> None:
+def test_gradients_give_the_same_layout_on_one_or_two_threads(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     init, aff = _problem(1_500)
     layouts = []
     for threads in (1, 2):
         d = Descent(init, aff.P.copy(), method=method)
         d.n_jobs = threads
+        monkeypatch.setattr(tsne_fft, "CORES", threads)
         d.run(30, 12, 0.5, 125.0)
         d.run(20, None, 0.8, 1_500.0)
         layouts.append(d.embedding)

@@ -11,7 +11,8 @@ openTSNE's own gradients, but:
 - the gradients use every core: the attraction is split by rows, each row written by one
   thread, and Barnes-Hut's repulsion keeps a term per point and sums them in order afterwards,
   so the layout is the same for any thread count (a test checks both methods). The
-  interpolation (FFT) repulsion runs on one thread inside openTSNE.
+  interpolation repulsion's FFTs run on every core too (:mod:`.tsne_fft`); the rest of it runs
+  on one thread inside openTSNE.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .ann import CORES
+from .tsne_fft import fft_on_every_core
 
 #: openTSNE's switch from Barnes-Hut to the interpolation gradient ("auto")
 FFT_MIN_ROWS = 10_000
@@ -67,9 +69,10 @@ class Descent:
         if ex != 1:  # in place, as openTSNE, so P rounds exactly as there
             self.P *= ex
         try:
-            for iteration in range(n_iter):
-                self._step(momentum, learning_rate)
-                after(iteration + 1)
+            with fft_on_every_core():
+                for iteration in range(n_iter):
+                    self._step(momentum, learning_rate)
+                    after(iteration + 1)
         finally:
             if ex != 1:
                 self.P /= ex

@@ -98,3 +98,66 @@ def test_the_status_names_each_wait(open_notebook: OpenNotebookFn) -> None:
         texts
     )
     assert re.fullmatch(r"t-SNE · [\d.]+ s · neighbours kept: \d+%", texts[-1]), texts[-1]
+
+
+BLOBS_CELL = """
+import numpy as np, pandas as pd
+from embed_widget import Table
+rng = np.random.default_rng(0)
+centres = rng.normal(scale=8, size=(8, 32))
+label = rng.integers(0, 8, 12_000)
+vectors = (centres[label] + rng.normal(size=(12_000, 32))).astype(np.float32)
+df = pd.DataFrame({"label": [f"blob {i}" for i in label], "embedding": list(vectors)})
+t = Table(dataframe=df)
+t.view.algorithm = "umap"
+t
+"""
+
+
+def test_a_umap_above_10k_rows_is_drawn_where_the_kernel_put_it(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    """12,000 rows: UMAP's epochs run split by vertex on every core (``PARALLEL_MIN_ROWS``). The
+    canvas shows that layout: the eight blobs apart, each painted in its own colour where its
+    points are."""
+    from embed_widget.projection.umap_layout import PARALLEL_MIN_ROWS
+
+    assert PARALLEL_MIN_ROWS <= 12_000
+    nb = open_notebook([BLOBS_CELL])
+    view = EmbedView(nb.page)
+    pixels = wait_done(nb, view, "umap", timeout=240)
+    assert nb.eval_in_kernel("t.view.color_by") == "label"
+    xy = np.array(nb.eval_in_kernel("t.projection[['x', 'y']].values.tolist()"))
+    labels = np.array(nb.eval_in_kernel("t.projection['label'].tolist()"))
+    assert xy.shape == (12_000, 2)
+    names = sorted(set(labels))
+    centroids = np.array([np.median(xy[labels == name], axis=0) for name in names])
+    nearest = np.argmin(((xy[:, None, :] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    assert np.mean(np.array(names)[nearest] == labels) > 0.99  # the blobs lie apart
+
+    # the canvas: where each blob's colour (its legend swatch) is painted. The frontend turns a
+    # new layout to match the one before (the PCA preview), so compare the blobs' arrangement
+    # up to a rotation, reflection, scale and shift (Procrustes).
+    from scipy.spatial import procrustes
+
+    swatches = view.at(".ew-legend-item .ew-swatch").evaluate_all(
+        "(els) => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    legend = view.at(".ew-legend-item .ew-legend-label").all_inner_texts()
+    assert sorted(legend) == names
+    palette = np.array([[int(v) for v in re.findall(r"\d+", c)[:3]] for c in swatches], float)
+    rgb = pixels[..., :3].astype(float)
+    bg = background_color(pixels)[:3].astype(float)
+    choices = np.vstack([palette, bg])
+    gaps = np.linalg.norm(rgb[:, :, None, :] - choices[None, None], axis=3)
+    owner = np.where(gaps.min(axis=2) < 40, gaps.argmin(axis=2), -1)
+    painted = []
+    for code, name in enumerate(legend):
+        rows, cols = np.nonzero(owner == code)
+        assert len(rows) > 100, (name, len(rows))  # each blob painted in its own colour
+        painted.append((name, cols.mean(), -rows.mean()))  # y up, as the layout's
+    on_canvas = np.array([[c, r] for _, c, r in sorted(painted)])
+    disparity = procrustes(centroids, on_canvas)[2]
+    preview = np.array(nb.eval_in_kernel("t.project('pca')[['x', 'y']].values.tolist()"))
+    pca_centroids = np.array([np.median(preview[labels == n], axis=0) for n in names])
+    assert disparity < 0.01, (disparity, procrustes(pca_centroids, on_canvas)[2])
