@@ -106,11 +106,16 @@ def test_an_index_above_the_threshold_stores_half_floats(
 
     part = latent[:2_000]
 
-    def bytes_per_row() -> int:
-        index = ann.hnsw_index(part, "euclidean")
+    def bytes_per_row(metric: str = "euclidean", scale: float = 1, offset: float = 0) -> int:
+        index = ann.hnsw_index(part * scale + offset, metric)
         return int(faiss.downcast_index(index.storage).code_size)
 
     monkeypatch.setattr(ann, "HALF_ABOVE_BYTES", part.size * 4)  # at the threshold: float32
     assert bytes_per_row() == 48 * 4
     monkeypatch.setattr(ann, "HALF_ABOVE_BYTES", part.size * 4 - 1)
     assert bytes_per_row() == 48 * 2
+    # faiss has no half-float L1 index (it would abort the process); values too large or too
+    # alike for ~3 significant digits keep float32
+    assert bytes_per_row("manhattan") == 48 * 4
+    assert bytes_per_row(scale=1e5) == 48 * 4
+    assert bytes_per_row(offset=1e3) == 48 * 4

@@ -20,8 +20,10 @@ DIM = 2
 #: ARPACK's workspace, at most. umap takes sqrt(n) Lanczos vectors, n x sqrt(n) float64: 715 MB
 #: at 200k rows (1.2x a 768-d float32 matrix), 8 GB at 1M. Fewer give the same eigenvectors (a
 #: connected 200k-row graph, 64 against 447: correlation 1 - 2e-11) but too few are slower
-#: (100k x 128 blobs: 1.8 s with 316 or 167, 4.4 s with 64). sqrt(n) fits up to 65k rows.
+#: (100k x 128 blobs: 1.8 s with 316 or 167, 4.4 s with 64). sqrt(n) fits up to 65k rows; past
+#: 520k rows MIN_LANCZOS decides (256 MB at 1M rows; not measured there).
 LANCZOS_BYTES = 128 * 2**20
+MIN_LANCZOS = 32
 
 
 def spectral_layout(
@@ -41,7 +43,8 @@ def _connected_layout(graph: scipy.sparse.spmatrix, rng: np.random.RandomState) 
     d = scipy.sparse.spdiags(1.0 / sqrt_deg, 0, n, n)
     laplacian = identity - d * graph * d
     k = DIM + 1
-    lanczos = max(2 * k + 1, min(int(np.sqrt(n)), LANCZOS_BYTES // (8 * n)))
+    lanczos = min(int(np.sqrt(n)), max(LANCZOS_BYTES // (8 * n), MIN_LANCZOS))
+    lanczos = max(2 * k + 1, lanczos)
     rng.normal(size=(n, k))  # umap draws a start for LOBPCG here: keep the generator in step
     try:
         values, vectors = scipy.sparse.linalg.eigsh(

@@ -17,6 +17,7 @@ openTSNE's own gradients, but:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -69,7 +70,7 @@ class Descent:
         if ex != 1:  # in place, as openTSNE, so P rounds exactly as there
             self.P *= ex
         try:
-            with fft_on_every_core():
+            with fft_on_every_core() if self.method == "fft" else contextlib.nullcontext():
                 for iteration in range(n_iter):
                     self._step(momentum, learning_rate)
                     after(iteration + 1)

@@ -5,8 +5,8 @@ openTSNE's wheels do the interpolation (FFT) gradient's 2-D FFTs with numpy's, o
 call, so while a descent runs, :func:`fft_on_every_core` hands it a numpy whose real 2-D FFTs are
 ``scipy.fft``'s on ``CORES`` threads. scipy splits a 2-D transform into whole 1-D ones, one per
 thread, so the gradient is the same on any number of cores (a test checks it). It equals
-numpy's to ~1e-13, not bit for bit; a user's own openTSNE call in another thread meanwhile gets
-the same FFTs.
+numpy's to 1e-12 (tested), not bit for bit; a user's own openTSNE call in another thread
+meanwhile gets the same FFTs.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .ann import CORES
 
 _lock = threading.Lock()
 _users = 0
+_saved: Any = np  # what openTSNE's module held before the first user
 
 
 class _FFT:
@@ -31,13 +32,13 @@ class _FFT:
         return getattr(np.fft, name)
 
     @staticmethod
-    def rfft2(a: np.ndarray) -> np.ndarray:
+    def rfft2(a: Any) -> np.ndarray:
         import scipy.fft
 
         return np.asarray(scipy.fft.rfft2(a, workers=CORES))
 
     @staticmethod
-    def irfft2(a: np.ndarray) -> np.ndarray:
+    def irfft2(a: Any) -> np.ndarray:
         import scipy.fft
 
         return np.asarray(scipy.fft.irfft2(a, workers=CORES))
@@ -55,22 +56,26 @@ class _Numpy:
 @contextlib.contextmanager
 def fft_on_every_core() -> Iterator[None]:
     """While open (in any number of threads), openTSNE's 2-D FFTs run on every core; after the
-    last one closes, openTSNE sees numpy again. A build of openTSNE that uses FFTW instead has
-    no ``np`` there and is left alone."""
-    global _users
-    from openTSNE._matrix_mul import matrix_mul
-
-    if not hasattr(matrix_mul, "np"):
+    last one closes, openTSNE's module gets back what it had. A version of openTSNE without this
+    module is left alone."""
+    global _users, _saved
+    try:
+        from openTSNE._matrix_mul import matrix_mul
+    except ImportError:
         yield
         return
-    with _lock:
-        if _users == 0:
-            matrix_mul.np = _Numpy()
-        _users += 1
+    entered = False
     try:
+        with _lock:
+            if _users == 0:
+                _saved = getattr(matrix_mul, "np", np)
+                matrix_mul.np = _Numpy()
+            _users += 1
+            entered = True
         yield
     finally:
-        with _lock:
-            _users -= 1
-            if _users == 0:
-                matrix_mul.np = np
+        if entered:
+            with _lock:
+                _users -= 1
+                if _users == 0:
+                    matrix_mul.np = _saved

@@ -158,6 +158,4 @@ def test_a_umap_above_10k_rows_is_drawn_where_the_kernel_put_it(
         painted.append((name, cols.mean(), -rows.mean()))  # y up, as the layout's
     on_canvas = np.array([[c, r] for _, c, r in sorted(painted)])
     disparity = procrustes(centroids, on_canvas)[2]
-    preview = np.array(nb.eval_in_kernel("t.project('pca')[['x', 'y']].values.tolist()"))
-    pca_centroids = np.array([np.median(preview[labels == n], axis=0) for n in names])
-    assert disparity < 0.01, (disparity, procrustes(pca_centroids, on_canvas)[2])
+    assert disparity < 0.01, disparity  # (the PCA preview's arrangement: 0.96)
