@@ -6,8 +6,9 @@ kNN (cached per metric at the largest k asked) -> fuzzy simplicial set (cached p
 epochs. The steps are ours (:mod:`.fuzzy`, :mod:`.spectral`, :mod:`.umap_sgd`: numpy, scipy and
 one small numba kernel with a disk cache) rather than umap-learn's, whose import and JIT cost
 ~20 s in a new environment; tests check them against ``umap.UMAP`` (the graph and the start to
-rounding, the epoch bit for bit, the whole layout by trustworthiness). Above 10,000 rows the
-epochs run on every core, with the same layout on any number of them (see :mod:`.umap_sgd`).
+rounding, the whole layout by trustworthiness). The epochs follow umap's update rule with its
+negative samples' pushes summed per edge (half the time, the same quality: see :mod:`.umap_sgd`);
+above 10,000 rows they run on every core, with the same layout on any number of them.
 Every epoch can stream a frame and answer a cancel.
 Same seed and parameters give the same coordinates whether or not cached stages were reused;
 ``random_state=None`` starts from a fresh random state.
