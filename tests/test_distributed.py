@@ -192,6 +192,23 @@ def test_a_view_of_a_table_on_a_cluster_streams_the_placed_chunks(
     assert t.projection.attrs["distributed"] is None
 
 
+def test_a_view_made_with_a_client_projects_on_the_cluster(client: Any) -> None:
+    """``EmbeddingView(t, client=...)``: the default sample (100,000 rows) fitted here, the rest
+    placed on the workers, for the view and for the table's other projections."""
+    from embed_widget import EmbeddingView
+
+    x, labels = blobs(100_600, dims=8, seed=4)
+    t = Table(pd.DataFrame({"emb": list(x), "label": labels.astype(str)}))
+    view = EmbeddingView(t, client=client, algorithm="pca")
+    assert view.wait(180)
+    frame = view.projection_frame()
+    assert frame.attrs["distributed"]["fitted"] == distributed.SAMPLE_ROWS
+    assert frame.attrs["distributed"]["placed"] == 600
+    assert label_agreement(frame[["x", "y"]].to_numpy(), labels, np.arange(0, 100_600, 50)) > 0.9
+    assert t.project("pca").attrs["distributed"]["placed"] == 600  # the table's session's too
+    view.close()
+
+
 def test_cluster_settings_are_checked(client: Any) -> None:
     t = Table(pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0) ** 2}))
     with pytest.raises(InvalidSetting, match="sample"):

@@ -19,6 +19,7 @@ from ..data import reject_unknown
 from ..projection import ProjectionResult, param_schema, warm_up_in_background
 from ..session import LiveProjection, Settings, Status, session_for
 from ..session import status as st
+from ..session.cluster import Cluster
 from ..session.debounce import Debounced
 from .choices import Choices
 from .clusters import CLUSTER_COLUMN, Clustering, with_derived
@@ -66,9 +67,11 @@ class EmbeddingView(
         The table to show. Its projection session (one per table) is shared with
         ``table.project()`` and every other view of it.
     **settings
-        Initial values of the public traits (``algorithm``, ``params``, ``embedding``,
-        ``color_by``, ``labels``, ``density``, ``selection``, ``search``, ``filter``, ...); unknown
-        names raise ``TypeError``.
+        Initial values of the public traits (``algorithm``, ``params``, ``embedding``, ``color_by``,
+        ``labels``, ``selection``, ``search``, ``filter``, ...); unknown names raise ``TypeError``.
+    client
+        A ``dask.distributed.Client``: as ``table.use_cluster(client)``, the table's projections
+        (this view's too) are fitted on a sample and the other rows placed on the cluster.
     """
 
     _esm = STATIC / "widget.js"
@@ -120,12 +123,13 @@ class EmbeddingView(
     _from_frontend = False
     _live: LiveProjection | None = None
 
-    def __init__(self, table: Table, **settings: Any) -> None:
+    def __init__(self, table: Table, *, client: Any = None, **settings: Any) -> None:
         reject_unknown("EmbeddingView", settings, ACCEPTED)
         session = session_for(table)
+        if client is not None:
+            session.cluster = Cluster(client)
         if os.environ.get("ANYWIDGET_HMR") != "1":
-            # anywidget ties every instance to the bundle's file watcher, which then holds it for
-            # good; without hot reload there is nothing to watch: give it the text instead
+            # without hot reload, give anywidget the text: its file watcher would hold every view
             self._esm, self._css = str(type(self)._esm), str(type(self)._css)  # type: ignore[assignment]
         self.table = table
         self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
@@ -190,8 +194,7 @@ class EmbeddingView(
             self.live.refresh()
 
     def _apply_defaults(self) -> None:
-        """Give every setting the user has not chosen the table's smart default (the algorithm
-        only while nothing was shown: a picture never changes algorithm under the user)."""
+        """Unset settings take the table's smart defaults (the algorithm only before a picture)."""
         defaults = smart_defaults(self.table, self.live.session.default_algorithm)
         if self.live.result is not None:
             del defaults["algorithm"]
@@ -268,8 +271,7 @@ class EmbeddingView(
         self._update_colors()
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
-        # The widget's own settings are checked when requested, errors shown in the widget (one
-        # raised here would only reach the kernel's log); Python's raise in the validators below.
+        # checked when requested, errors shown in the widget (raised here: only in the kernel's log)
         self._from_frontend = True
         try:
             super().set_state(sync_data)
@@ -309,8 +311,7 @@ class EmbeddingView(
     def _on_algorithm(self, change: dict[str, Any]) -> None:
         if self._live is None:
             return  # (while constructing: EmbeddingView(t, algorithm=..., params=...) keeps both)
-        # Params set with the algorithm (hold_trait_notifications, or one message from the
-        # controls) are the new algorithm's; else those last used with the algorithm come back.
+        # params set with it (held notifications, one message) are its; else its last ones return
         together = self._choices.params_came_with(change["new"])
         params = self._live.set_algorithm(change["new"], self.params if together else None)
         if params != self.params:
