@@ -352,8 +352,9 @@ def test_umap_graph_and_start_match_umap_learn(blobs: np.ndarray) -> None:
 def test_umap_quality_matches_umap_learn(
     data: str, digits: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where we stop being bit-identical (the graph's float32 rounding, faiss's neighbours above
-    20k rows, the vertex-parallel epoch above 10k), the layout must be as good as umap.UMAP's."""
+    """We are not bit-identical to umap.UMAP (the graph's float32 rounding, faiss's neighbours
+    above 20k rows, the summed negative samples, the vertex-parallel epoch above 10k): the layout
+    must be as good as umap.UMAP's."""
     import warnings
 
     import umap
