@@ -84,6 +84,8 @@ class Reporter:
         self.timings: dict[str, float] = {}
         self.reused: list[str] = []  # stages served from the cache, for ``info["reused"]``
         self.warm_start = False  # the layout continued from the previous one (start="previous")
+        #: said after every phase while it applies (e.g. that a preview is what is shown)
+        self.phase_note = ""
 
     @property
     def wants_frames(self) -> bool:
@@ -107,7 +109,7 @@ class Reporter:
         now = time.perf_counter()
         if force or now - self._last_progress >= PROGRESS_INTERVAL:
             self._last_progress = now
-            self._on_progress(min(max(float(fraction), 0.0), 1.0), phase)
+            self._on_progress(min(max(float(fraction), 0.0), 1.0), phase + self.phase_note)
 
     def frame(self, coords: np.ndarray, *, force: bool = False) -> None:
         """Stream an intermediate layout (a float32 copy), at most one per `frame_interval`."""

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import umap_preview
 from ._lazy import (
     COMPILING_LAYOUT,
     import_layout_kernel,
@@ -37,7 +38,7 @@ from ._lazy import (
 )
 from .cache import KeyCache, Slot, reduced_matrix
 from .fuzzy import epochs_per_sample, find_ab_params, fuzzy_simplicial_set
-from .knn import cached_knn
+from .knn import cached_knn, nearest_neighbors
 from .result import F32, Reporter
 from .schema import WARM_EPOCHS
 from .spectral import spectral_layout
@@ -93,14 +94,50 @@ def _initial_layout(
         return hit[0].copy(), hit[1].copy()
     t0 = time.perf_counter()
     rs = np.random.RandomState(seed)
+    emb = _spectral_start(x, graph, metric, rs)
+    rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
+    rep.timed("initial layout", time.perf_counter() - t0)
+    if seed is not None:
+        cache.put(Slot.INIT, ikey, (emb.copy(), rng_state.copy()))
+    return emb, rng_state
+
+
+def _spectral_start(x: np.ndarray, graph: Any, metric: str, rs: np.random.RandomState) -> F32:
+    """umap's spectral layout with its noisy_scale_coords, scaled to [0, 10] per axis."""
     emb = spectral_layout(x, graph, metric, rs)
     # umap's noisy_scale_coords: largest coordinate 10, plus a little noise
     emb = (emb * (10.0 / np.abs(emb).max())).astype(np.float32)
     emb = emb + rs.normal(scale=0.0001, size=emb.shape).astype(np.float32)
+    return _scaled(emb)
+
+
+def _preview_start(
+    cache: KeyCache, x: np.ndarray, ikey: Any, metric: str, k: int, seed: int | None,
+    rep: Reporter,
+) -> tuple[F32, np.ndarray]:  # fmt: skip
+    """A large layout's start (see :mod:`.umap_preview`): a UMAP of a sample, the other rows
+    placed on it; streamed as a frame at once. Cached as the initial layout."""
+    hit = cache.get(Slot.INIT, ikey) if seed is not None else None
+    if hit is not None:
+        rep.reused.append("initial layout")
+        return hit[0].copy(), hit[1].copy()
+    t0 = time.perf_counter()
+    rep.progress(0.0, f"preview of {umap_preview.SAMPLE_ROWS:,} rows", force=True)
+    rs = np.random.RandomState(seed)
+    sample = umap_preview.sample_rows(len(x), rs)
+    quiet = Reporter(should_stop=rep.stopping)  # the sample's steps report nothing
+    sub = x[sample]
+    idx, dist, _ = nearest_neighbors(sub, k, metric, quiet)
+    graph = _pruned(fuzzy_simplicial_set(idx, dist, k), umap_preview.PREVIEW_EPOCHS)
+    layout = _spectral_start(sub, graph, metric, rs)
+    sub_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
+    a, b = find_ab_params(1.0, 0.1)  # umap's defaults: the start does not depend on min_dist
+    _sgd(layout, graph, umap_preview.PREVIEW_EPOCHS, a, b, sub_state, quiet)
+    emb = _scaled(umap_preview.place_on_sample(x, sample, layout, metric, rs, quiet))
     rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
-    lo, hi = np.min(emb, 0), np.max(emb, 0)
-    emb = (10.0 * (emb - lo) / np.where(hi > lo, hi - lo, 1.0)).astype(np.float32, order="C")
-    rep.timed("initial layout", time.perf_counter() - t0)
+    rep.frame(emb, force=True)
+    rep.phase_note = f" · showing a preview of {len(sample):,} rows"
+    rep.timed("preview", time.perf_counter() - t0)
     if seed is not None:
         cache.put(Slot.INIT, ikey, (emb.copy(), rng_state.copy()))
     return emb, rng_state
@@ -117,15 +154,24 @@ def run(
     start_import(_kernel_for(n))  # loads (or compiles) while the graph is built
     n_epochs = params["n_epochs"] or default_epochs(n)
     previous = rep.start if rep.start is not None else _last(cache, params)
-    if previous is not None and previous.shape == (n, 2):
+    warm = previous is not None and previous.shape == (n, 2)
+    if warm:
         n_epochs = min(n_epochs, WARM_EPOCHS)
+    preview = None
+    if not warm and n >= umap_preview.PREVIEW_MIN_ROWS:
+        preview = _preview_start(
+            cache, x, (source, metric, k, "preview", seed), metric, k, seed, rep
+        )
     graph = _pruned(fuzzy_graph(cache, x, source, metric, k, rep), n_epochs)
 
+    rep.phase_note = ""  # the layout of every row starts: its frames follow
     rep.progress(_GRAPH, "initial layout", force=True)
-    if previous is not None and previous.shape == (n, 2):
+    if warm and previous is not None:
         emb = _scaled(previous)
         rng_state = np.random.RandomState(seed).randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
         rep.continue_from_previous()
+    elif preview is not None:
+        emb, rng_state = preview
     else:
         emb, rng_state = _initial_layout(
             cache, x, graph, (source, metric, k, n_epochs, seed), metric, seed, rep
@@ -136,7 +182,7 @@ def run(
     a, b = find_ab_params(params["spread"], params["min_dist"])
     _sgd(emb, graph, n_epochs, a, b, rng_state, rep)
     rep.timed("layout", time.perf_counter() - t0)
-    started = "previous" if rep.warm_start else "spectral"
+    started = "previous" if rep.warm_start else "preview" if preview is not None else "spectral"
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
 
 

@@ -7,10 +7,11 @@ import re
 import time
 
 import numpy as np
-from ew_cases import digits_cell, status_seq, wait_done
+from ew_cases import digits_cell, status_seq, wait_done, wait_still
 from ew_notebook import OpenNotebook, OpenNotebookFn
-from ew_page import background_color
+from ew_page import background_color, wait_for
 from ew_widget import EmbedView
+from scipy.spatial import procrustes
 
 MIN_SPREAD = 0.3  # the painted area's minor / major axis (a line: ~0; the digits' UMAP: ~0.8)
 
@@ -135,16 +136,21 @@ def test_a_umap_above_10k_rows_is_drawn_where_the_kernel_put_it(
     nearest = np.argmin(((xy[:, None, :] - centroids[None]) ** 2).sum(axis=2), axis=1)
     assert np.mean(np.array(names)[nearest] == labels) > 0.99  # the blobs lie apart
 
-    # the canvas: where each blob's colour (its legend swatch) is painted. The frontend turns a
-    # new layout to match the one before (the PCA preview), so compare the blobs' arrangement
-    # up to a rotation, reflection, scale and shift (Procrustes).
-    from scipy.spatial import procrustes
+    # The frontend turns a new layout to match the one before (the PCA preview), so compare the
+    # blobs' arrangement up to a rotation, reflection, scale and shift (Procrustes).
+    legend, on_canvas = painted_centroids(view, pixels)
+    assert legend == names
+    disparity = procrustes(centroids, on_canvas)[2]
+    assert disparity < 0.01, disparity  # (the PCA preview's arrangement: 0.96)
 
+
+def painted_centroids(view: EmbedView, pixels: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The legend's names (sorted) and where each one's colour (its swatch) is painted on the
+    canvas: the mean (column, -row) of its pixels, y up as a layout's."""
     swatches = view.at(".ew-legend-item .ew-swatch").evaluate_all(
         "(els) => els.map(e => getComputedStyle(e).backgroundColor)"
     )
     legend = view.at(".ew-legend-item .ew-legend-label").all_inner_texts()
-    assert sorted(legend) == names
     palette = np.array([[int(v) for v in re.findall(r"\d+", c)[:3]] for c in swatches], float)
     rgb = pixels[..., :3].astype(float)
     bg = background_color(pixels)[:3].astype(float)
@@ -155,7 +161,41 @@ def test_a_umap_above_10k_rows_is_drawn_where_the_kernel_put_it(
     for code, name in enumerate(legend):
         rows, cols = np.nonzero(owner == code)
         assert len(rows) > 100, (name, len(rows))  # each blob painted in its own colour
-        painted.append((name, cols.mean(), -rows.mean()))  # y up, as the layout's
-    on_canvas = np.array([[c, r] for _, c, r in sorted(painted)])
-    disparity = procrustes(centroids, on_canvas)[2]
-    assert disparity < 0.01, disparity  # (the PCA preview's arrangement: 0.96)
+        painted.append((name, cols.mean(), -rows.mean()))
+    return sorted(legend), np.array([[c, r] for _, c, r in sorted(painted)])
+
+
+def test_a_large_umap_shows_its_preview_while_the_neighbours_are_searched(
+    open_notebook: OpenNotebookFn,
+) -> None:
+    """60,000 rows (from ``PREVIEW_MIN_ROWS``): a UMAP of a 5,000-row sample, every other row
+    beside its nearest sample row, is drawn before the neighbours of every row are searched, and
+    the status says it is a preview. (What is drawn is checked against the first frame of the
+    same UMAP run again in the kernel and stopped there.)"""
+    from embed_widget.projection import umap_preview
+
+    assert umap_preview.PREVIEW_MIN_ROWS <= 60_000
+    nb = open_notebook([BLOBS_CELL.replace("12_000", "60_000")])
+    view = EmbedView(nb.page)
+    wait_for(lambda: "showing a preview of 5,000 rows" in view.status(), 180, 0.1, "the preview")
+    shown = wait_still(view)
+    assert "showing a preview" in view.status()  # (the neighbours take seconds at 60k)
+    legend, on_canvas = painted_centroids(view, shown)  # the eight blobs, each in its colour
+    wait_done(nb, view, "umap", timeout=240)
+    nb.run_in_kernel(FIRST_FRAME)
+    preview = np.array(nb.eval_in_kernel("first.tolist()"))
+    labels = np.array(nb.eval_in_kernel("t.projection['label'].tolist()"))
+    expected = np.array([np.median(preview[labels == name], axis=0) for name in legend])
+    assert procrustes(expected, on_canvas)[2] < 0.01, procrustes(expected, on_canvas)[2]
+
+
+FIRST_FRAME = """
+from embed_widget.projection import Cancelled, Projector
+frames = []
+try:
+    Projector().project("again", vectors, "umap", t.view.params, on_frame=frames.append,
+                        should_stop=lambda: bool(frames))
+except Cancelled:
+    pass
+first = frames[0]
+"""
