@@ -14,7 +14,7 @@ import time
 import numpy as np
 from ew_jupyter import REPO_ROOT
 from ew_notebook import OpenNotebook
-from ew_page import wait_for
+from ew_page import background_color, wait_for
 from ew_widget import EmbedView, pixels_changed
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -128,3 +128,27 @@ def wait_still(view: EmbedView, timeout: float = 15.0) -> np.ndarray:
         return px if same else None
 
     return wait_for(still, timeout, 0.0, "canvas still")
+
+
+# -- reading the canvas ------------------------------------------------------------------------
+
+
+def painted_centroids(view: EmbedView, pixels: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The legend's names (sorted) and where each one's colour (its swatch) is painted on the
+    canvas: the mean (column, -row) of its pixels, y up as a layout's."""
+    swatches = view.at(".ew-legend-item .ew-swatch").evaluate_all(
+        "(els) => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    legend = view.at(".ew-legend-item .ew-legend-label").all_inner_texts()
+    palette = np.array([[int(v) for v in re.findall(r"\d+", c)[:3]] for c in swatches], float)
+    rgb = pixels[..., :3].astype(float)
+    bg = background_color(pixels)[:3].astype(float)
+    choices = np.vstack([palette, bg])
+    gaps = np.linalg.norm(rgb[:, :, None, :] - choices[None, None], axis=3)
+    owner = np.where(gaps.min(axis=2) < 40, gaps.argmin(axis=2), -1)
+    painted = []
+    for code, name in enumerate(legend):
+        rows, cols = np.nonzero(owner == code)
+        assert len(rows) > 100, (name, len(rows))  # each blob painted in its own colour
+        painted.append((name, cols.mean(), -rows.mean()))
+    return sorted(legend), np.array([[c, r] for _, c, r in sorted(painted)])

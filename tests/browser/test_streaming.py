@@ -7,7 +7,7 @@ import re
 import time
 
 import numpy as np
-from ew_cases import digits_cell, status_seq, wait_done, wait_still
+from ew_cases import digits_cell, painted_centroids, status_seq, wait_done, wait_still
 from ew_notebook import OpenNotebook, OpenNotebookFn
 from ew_page import background_color, wait_for
 from ew_widget import EmbedView
@@ -142,27 +142,6 @@ def test_a_umap_above_10k_rows_is_drawn_where_the_kernel_put_it(
     assert legend == names
     disparity = procrustes(centroids, on_canvas)[2]
     assert disparity < 0.01, disparity  # (the PCA preview's arrangement: 0.96)
-
-
-def painted_centroids(view: EmbedView, pixels: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """The legend's names (sorted) and where each one's colour (its swatch) is painted on the
-    canvas: the mean (column, -row) of its pixels, y up as a layout's."""
-    swatches = view.at(".ew-legend-item .ew-swatch").evaluate_all(
-        "(els) => els.map(e => getComputedStyle(e).backgroundColor)"
-    )
-    legend = view.at(".ew-legend-item .ew-legend-label").all_inner_texts()
-    palette = np.array([[int(v) for v in re.findall(r"\d+", c)[:3]] for c in swatches], float)
-    rgb = pixels[..., :3].astype(float)
-    bg = background_color(pixels)[:3].astype(float)
-    choices = np.vstack([palette, bg])
-    gaps = np.linalg.norm(rgb[:, :, None, :] - choices[None, None], axis=3)
-    owner = np.where(gaps.min(axis=2) < 40, gaps.argmin(axis=2), -1)
-    painted = []
-    for code, name in enumerate(legend):
-        rows, cols = np.nonzero(owner == code)
-        assert len(rows) > 100, (name, len(rows))  # each blob painted in its own colour
-        painted.append((name, cols.mean(), -rows.mean()))
-    return sorted(legend), np.array([[c, r] for _, c, r in sorted(painted)])
 
 
 def test_a_large_umap_shows_its_preview_while_the_neighbours_are_searched(
