@@ -9,7 +9,10 @@ one small numba kernel with a disk cache) rather than umap-learn's, whose import
 rounding, the whole layout by trustworthiness). The epochs follow umap's update rule with its
 negative samples' pushes summed per edge (half the time, the same quality: see :mod:`.umap_sgd`);
 above 10,000 rows they run on every core, with the same layout on any number of them.
-Every epoch can stream a frame and answer a cancel.
+Every epoch can stream a frame and answer a cancel. From ``umap_preview.PREVIEW_MIN_ROWS`` rows
+the layout starts from a preview instead of a spectral layout: a UMAP of a sample with these same
+steps, the other rows placed beside it, shown before the neighbours of every row are searched
+(see :mod:`.umap_preview`).
 Same seed and parameters give the same coordinates whether or not cached stages were reused;
 ``random_state=None`` starts from a fresh random state.
 
