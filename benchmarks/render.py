@@ -71,6 +71,7 @@ BENCH_REQUIREMENTS = [
     "ipywidgets==8.1.9",
     "playwright==1.65.2",
     "pytest",  # only so tests/browser/conftest.py imports (its Chromium flags)
+    "umap-learn>=0.5.7,<0.6",  # the UMAP case's baseline (a dev dependency, not a core one)
 ]
 
 SIZES = {"digits": 1797, "100k": 100_000, "1M": 1_000_000}
