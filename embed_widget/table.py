@@ -89,10 +89,8 @@ class Table(data.Table):
         categorical column to sample in proportion), the other rows placed on the workers and
         streamed to the plot as they land. A table of no more rows than the sample is projected
         in the kernel as usual. ``client=None`` goes back to the kernel alone."""
-        session = session_for(self)
-        session.cluster = self._cluster(client, sample, stratify) if client is not None else None
-        if self._view is not None and not self._view.closed:
-            self._view.live.refit()  # a view shown already: laid out again, there or here
+        cluster = self._cluster(client, sample, stratify) if client is not None else None
+        session_for(self).use_cluster(cluster)  # a view shown already: laid out again, there
 
     def _cluster(self, client: Any, sample: int | None, stratify: str | None) -> Cluster:
         size = SAMPLE_ROWS if sample is None else int(sample)

@@ -207,6 +207,11 @@ def test_a_view_made_with_a_client_projects_on_the_cluster(client: Any) -> None:
     assert label_agreement(frame[["x", "y"]].to_numpy(), labels, np.arange(0, 100_600, 50)) > 0.9
     assert t.project("pca").attrs["distributed"]["placed"] == 600  # the table's session's too
     view.close()
+    t.use_cluster(client, sample=100_200)  # a view on the same client keeps the table's sample
+    again = EmbeddingView(t, client=client, algorithm="pca")
+    assert again.wait(180)
+    assert again.projection_frame().attrs["distributed"]["placed"] == 400
+    again.close()
 
 
 def test_cluster_settings_are_checked(client: Any) -> None:

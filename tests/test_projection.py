@@ -14,6 +14,13 @@ from sklearn.manifold import trustworthiness
 from embed_widget.projection import Cancelled, Projector
 
 
+def make_epochs_per_sample(weights: np.ndarray, n_epochs: int) -> np.ndarray:
+    """umap-learn's schedule (the references use it, not ours)."""
+    from umap.umap_ import make_epochs_per_sample as umaps
+
+    return np.asarray(umaps(weights, n_epochs))
+
+
 @pytest.fixture(scope="module")
 def digits() -> np.ndarray:
     return load_digits().data.astype(np.float32)
@@ -245,11 +252,37 @@ def _add(row: np.ndarray, step: np.ndarray) -> None:
     row[:] = (row.astype(np.float64) + step).astype(np.float32)  # as numba: in float64, stored f32
 
 
+def _umap_pull(d: np.ndarray, a: float, b: float) -> np.ndarray:
+    """umap-learn's clipped attraction: float32 squares summed in float64, float64 powers."""
+    d2 = float(np.sum((d * d).astype(np.float64)))
+    if d2 <= 0:
+        return np.zeros(2)
+    g = -2.0 * a * b * d2 ** (b - 1.0) / (a * d2**b + 1.0)
+    return np.clip(g * d.astype(np.float64), -4, 4)
+
+
+def _umap_negatives(emb: np.ndarray, j: int, n_neg: int, a: float, b: float, alpha: float,
+                    state: np.ndarray) -> None:  # fmt: skip
+    """umap-learn's own repulsion: each negative sample (a row by modulo of umap's random int)
+    moves the vertex before the next is drawn; float64 powers."""
+    from umap.utils import tau_rand_int
+
+    for _ in range(n_neg):
+        k = int(tau_rand_int(state)) % len(emb)
+        d = emb[j] - emb[k]
+        d2 = float(np.sum((d * d).astype(np.float64)))
+        if d2 > 0:
+            g = 2.0 * b / ((0.001 + d2) * (a * d2**b + 1.0))
+            _add(emb[j], alpha * np.clip(g * d.astype(np.float64), -4, 4))
+
+
 def _reference_epochs(emb: np.ndarray, graph: Any, epochs: np.ndarray, a: float, b: float,
-                      rng: np.ndarray, n_epochs: int, *, by_vertex: bool) -> None:  # fmt: skip
+                      rng: np.ndarray, n_epochs: int, *, by_vertex: bool,
+                      umap_rule: bool = False) -> None:  # fmt: skip
     """The epochs as umap_sgd's docstring states them, in plain Python. Serial: the edges in
     order, both ends moved. By vertex: each vertex walks its edges in order, moves itself only
-    (the attraction doubled), and reads the others as they were when the epoch began."""
+    (the attraction doubled), and reads the others as they were when the epoch began.
+    ``umap_rule``: umap-learn's own serial epoch instead (``_umap_pull``, ``_umap_negatives``)."""
     next_sample, per_negative = epochs.copy(), epochs / 5.0
     next_negative = per_negative.copy()
     heads = np.repeat(np.arange(len(emb)), np.diff(graph.indptr))
@@ -259,19 +292,23 @@ def _reference_epochs(emb: np.ndarray, graph: Any, epochs: np.ndarray, a: float,
         for i, (j, k) in enumerate(zip(heads, graph.indices, strict=True)):
             if next_sample[i] > n:
                 continue
-            step = _pull(emb[j] - before[k], a, b) * alpha
+            step = (_umap_pull if umap_rule else _pull)(emb[j] - before[k], a, b) * alpha
             _add(emb[j], 2.0 * step if by_vertex else step)
             if not by_vertex:
                 _add(emb[k], -step)
             next_sample[i] += epochs[i]
             n_neg = int((n - next_negative[i]) / per_negative[i])
-            _add(emb[j], alpha * _pushes(before, emb[j].copy(), j, n_neg, a, b, rng[j]))
+            if umap_rule:
+                _umap_negatives(emb, j, n_neg, a, b, alpha, rng[j])
+            else:
+                _add(emb[j], alpha * _pushes(before, emb[j].copy(), j, n_neg, a, b, rng[j]))
             next_negative[i] += n_neg * per_negative[i]
         alpha = 1.0 - n / n_epochs
 
 
 # the serial epoch's large first steps amplify float32 rounding: 5e-7 apart after 2 epochs,
-# 6e-5 after 3, ~1 after 6 (the rule itself checked by 3 epochs, whose samples include negatives)
+# 6e-5 after 3, ~1 after 6 (3 epochs check the rule: epoch 0 samples nothing, as in umap; the
+# next two sample edges and negatives)
 @pytest.mark.parametrize(("by_vertex", "n_epochs"), [(False, 3), (True, 6)])
 def test_umap_epochs_follow_the_stated_rule(
     by_vertex: bool, n_epochs: int, monkeypatch: pytest.MonkeyPatch
@@ -291,11 +328,36 @@ def test_umap_epochs_follow_the_stated_rule(
     rng = np.full((len(x), 3), state, dtype=np.int64)
     rng += start[:, 0].astype(np.float64).view(np.int64)[:, None]
     ref = start.copy()
-    epochs = fuzzy.epochs_per_sample(graph.data, n_epochs)
+    epochs = make_epochs_per_sample(graph.data, n_epochs)  # umap-learn's, not ours
     _reference_epochs(ref, graph, epochs, a, b, rng, n_epochs, by_vertex=by_vertex)
     assert np.abs(ours - start).max() > 0.1
     # float32 sums with fastmath differ in the last bits; a wrong rule differs by ~0.1-1
     np.testing.assert_allclose(ours, ref, rtol=0, atol=2e-3)
+
+
+def test_the_reference_with_umaps_rule_is_umap_learns_epoch() -> None:
+    """The plain-Python reference, switched to umap-learn's own rule (each negative sample moves
+    the vertex before the next, a modulo index, float64 powers), against
+    ``umap.layouts.optimize_layout_euclidean`` itself: the reference's other parts (edge order,
+    sampling schedule, learning rate, random state) are umap's."""
+    from umap.layouts import optimize_layout_euclidean
+
+    from embed_widget.projection import fuzzy
+
+    n_epochs = 3
+    x = make_blobs(60, 5, centers=3, random_state=0)[0].astype(np.float32)
+    graph, start, state = _graph_and_start(x, n_epochs)
+    a, b = fuzzy.find_ab_params(1.0, 0.1)
+    coo, epochs = graph.tocoo(), make_epochs_per_sample(graph.data, n_epochs)
+    theirs = start.copy()
+    optimize_layout_euclidean(theirs, theirs, coo.row, coo.col, n_epochs, len(x), epochs, a, b,
+                              state.copy(), move_other=True)  # fmt: skip
+    rng = np.full((len(x), 3), state, dtype=np.int64)
+    rng += start[:, 0].astype(np.float64).view(np.int64)[:, None]
+    ref = start.copy()
+    _reference_epochs(ref, graph, epochs, a, b, rng, n_epochs, by_vertex=False, umap_rule=True)
+    assert np.abs(theirs - start).max() > 0.1
+    np.testing.assert_allclose(theirs, ref, rtol=0, atol=2e-3)
 
 
 def test_umap_layout_is_the_same_on_one_thread_or_two(

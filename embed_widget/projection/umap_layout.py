@@ -211,8 +211,9 @@ def _sgd(
     rep: Reporter,
 ) -> None:  # fmt: skip
     """umap.layouts.optimize_layout_euclidean (move_other=True, gamma 1, 5 negative samples) on
-    ``graph`` (canonical COO, symmetric): umap's own epoch on one thread for small layouts, the
-    vertex-parallel one on every core from ``PARALLEL_MIN_ROWS`` rows."""
+    ``graph`` (canonical COO, symmetric), with :mod:`.umap_sgd`'s summed negative samples: the
+    serial epoch (umap's edge order) on one thread for small layouts, the vertex-parallel one on
+    every core from ``PARALLEL_MIN_ROWS`` rows."""
     n_vertices = emb.shape[0]
     importer = _kernel_for(n_vertices)
     wait_for_import(importer, rep.check, rep.announcer(COMPILING_LAYOUT))

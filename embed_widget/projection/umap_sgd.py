@@ -15,11 +15,12 @@ changes that halve its time (measured below).
   in half the time on 2 cores. On the digits (500 epochs) its clusters were less clean (ARI
   0.80-0.85 against 0.91): small layouts keep the serial epoch.
 
-The two changes to umap's arithmetic (``_repulsion``), which stop the epochs being bit-identical
-to umap's: the negative samples of one edge all push from where the vertex stood before them, and
-their pushes are summed, then applied once (umap applies each before drawing the next, a chain of
-dependent powers and divisions the CPU cannot overlap); the powers are float32 (``powf``), and a
-sample's index is a multiply-shift of umap's random 32 bits, not a division. On the digits (12
+The changes to umap's arithmetic, which stop the epochs being bit-identical to umap's: in
+``_repulsion``, the negative samples of one edge all push from where the vertex stood before
+them, and their pushes are summed, then applied once (umap applies each before drawing the next,
+a chain of dependent powers and divisions the CPU cannot overlap), and a sample's index is a
+multiply-shift of umap's random 32 bits, not a division; in both ``_repulsion`` and
+``_attraction`` the powers are float32 (``powf``). On the digits (12
 seeds): 0.59 s against 1.30 s for the 500 epochs, trustworthiness 0.9883 both, HDBSCAN's ARI
 against the labels median 0.906 against 0.905. On 30k rows in 30 overlapping blobs, parallel
 epoch: 2.3 s against 4.7 s, trustworthiness 0.826 against 0.824, ARI 0.34 both.

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from .cluster import Cluster
 from .export import library_versions, projection_frame
 from .live import Listener, LiveProjection
 from .requests import Settings
@@ -16,6 +17,7 @@ from .status import Status
 
 __all__ = [
     "MIN_ROWS_FOR_UMAP",
+    "Cluster",
     "Listener",
     "LiveProjection",
     "ProjectionSession",

@@ -251,6 +251,15 @@ class ProjectionSession:
             self._lives.append(live)
         return live
 
+    def use_cluster(self, cluster: Cluster | None) -> None:
+        """Run projections on ``cluster`` from now on (None: in the kernel); every view that has
+        asked for a layout is laid out again, there."""
+        with self._lock:
+            self.cluster = cluster
+            lives = list(self._lives)
+        for live in lives:
+            live.refit()
+
     def forget(self, live: LiveProjection) -> None:
         """Drop a closed live projection; with none left showing, free the caches."""
         self.engine.cancel(live)

@@ -17,9 +17,8 @@ import traitlets
 
 from ..data import reject_unknown
 from ..projection import ProjectionResult, param_schema, warm_up_in_background
-from ..session import LiveProjection, Settings, Status, session_for
+from ..session import Cluster, LiveProjection, Settings, Status, session_for
 from ..session import status as st
-from ..session.cluster import Cluster
 from ..session.debounce import Debounced
 from .choices import Choices
 from .clusters import CLUSTER_COLUMN, Clustering, with_derived
@@ -70,8 +69,9 @@ class EmbeddingView(
         Initial values of the public traits (``algorithm``, ``params``, ``embedding``, ``color_by``,
         ``labels``, ``selection``, ``search``, ``filter``, ...); unknown names raise ``TypeError``.
     client
-        A ``dask.distributed.Client``: as ``table.use_cluster(client)``, the table's projections
-        (this view's too) are fitted on a sample and the other rows placed on the cluster.
+        A ``dask.distributed.Client``: as ``table.use_cluster(client)`` (unless the table uses that
+        client already: its ``sample`` and ``stratify`` are kept), the table's projections (this
+        view's too) are fitted on a sample and the other rows placed on the cluster.
     """
 
     _esm = STATIC / "widget.js"
@@ -126,10 +126,10 @@ class EmbeddingView(
     def __init__(self, table: Table, *, client: Any = None, **settings: Any) -> None:
         reject_unknown("EmbeddingView", settings, ACCEPTED)
         session = session_for(table)
-        if client is not None:
-            session.cluster = Cluster(client)
+        if client is not None and getattr(session.cluster, "client", None) is not client:
+            session.use_cluster(Cluster(client))  # (the same client keeps the table's settings)
         if os.environ.get("ANYWIDGET_HMR") != "1":
-            # without hot reload, give anywidget the text: its file watcher would hold every view
+            # without hot reload, give anywidget the text (its file watcher would hold every view)
             self._esm, self._css = str(type(self)._esm), str(type(self)._css)  # type: ignore[assignment]
         self.table = table
         self._refresh_timer = Debounced(self.refresh, REFRESH_DELAY_S)
