@@ -705,3 +705,16 @@ def test_every_job_waiting_for_a_failed_import_gets_its_error() -> None:
     with pytest.raises(ImportError):
         wait_for_import(failing_import, lambda: None)
     assert len(attempts) == 2  # a later call tries again
+
+
+def test_clustered_data_lays_out_without_a_warning() -> None:
+    """Many far-apart blobs: the graph has a component per blob, whose centroids' affinities
+    underflow; scikit-learn's warning about it is not passed on to the user's notebook."""
+    import warnings
+
+    x = make_blobs(3_000, 16, centers=12, cluster_std=0.5, center_box=(-60, 60),
+                   random_state=0)[0].astype(np.float32)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = Projector().project("b", x, "umap", {"n_epochs": 50})
+    _check_coords(r.coords, len(x))

@@ -71,9 +71,13 @@ def _component_centres(
     centroids = np.stack([data[labels == c].mean(axis=0) for c in range(n_components)])
     centroids = centroids.astype(np.float64)  # as umap: the far affinities are tiny
     affinity = np.exp(-(pairwise_distances(centroids, metric=metric) ** 2))
-    centres = SpectralEmbedding(
-        n_components=DIM, affinity="precomputed", random_state=rng
-    ).fit_transform(affinity)
+    with warnings.catch_warnings():
+        # far centroids' affinities underflow to 0, and scikit-learn says so in every notebook
+        # that lays out clustered data (umap-learn's does too); the embedding is made all the same
+        warnings.filterwarnings("ignore", "Graph is not fully connected", UserWarning)
+        centres = SpectralEmbedding(
+            n_components=DIM, affinity="precomputed", random_state=rng
+        ).fit_transform(affinity)
     return np.asarray(centres / centres.max())
 
 
