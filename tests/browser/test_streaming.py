@@ -51,7 +51,9 @@ def test_umap_frames_after_an_n_neighbors_change_are_never_a_line(
     view = EmbedView(nb.page)
     wait_done(nb, view, "umap", timeout=120)
     seq = status_seq(nb)
-    spreads = spreads_while(nb, view, "t.view.params = {**t.view.params, 'n_neighbors': 40}", 60)
+    # (1,000 epochs: the digits' UMAP now takes ~1.5 s, too short to sample five frames of)
+    change = "t.view.params = {**t.view.params, 'n_neighbors': 40, 'n_epochs': 1000}"
+    spreads = spreads_while(nb, view, change, 60)
     wait_done(nb, view, "umap", after_seq=seq)
     assert min(spreads) >= MIN_SPREAD, [round(s, 2) for s in spreads]
 
