@@ -7,7 +7,8 @@ Run on demand, never from the test suite::
     .venv/bin/python benchmarks/render.py --sizes "" --umap-100k   # the UMAP case alone
     .venv/bin/python benchmarks/render.py --sizes 100k,1M --warm-up-off   # also warm-up off
     .venv/bin/python benchmarks/render.py --sizes 1M --runs 1 --no-scatter --profile   # where
-    #   the page's main thread spends the time (build with `npm run dev` for readable names)
+    #   the page's main thread spends the time (readable names: `npm run dev` builds unminified,
+    #   then watches and never exits: stop it after its first build; `npm run build` after)
 
 Both widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical colour
 column) in the same JupyterLab, kernel environment and browser. Measured per (widget, N):
