@@ -1,4 +1,5 @@
-"""Render benchmark: embed_widget vs jupyter-scatter in JupyterLab + headless Chromium.
+"""Render benchmark: embed_widget vs jupyter-scatter and embedding-atlas, in JupyterLab + headless
+Chromium.
 
 Run on demand, never from the test suite::
 
@@ -6,20 +7,31 @@ Run on demand, never from the test suite::
     .venv/bin/python benchmarks/render.py --quick    # digits, 100k; 1 run
     .venv/bin/python benchmarks/render.py --sizes "" --umap-100k   # the UMAP case alone
     .venv/bin/python benchmarks/render.py --sizes 100k,1M --warm-up-off   # also warm-up off
-    .venv/bin/python benchmarks/render.py --sizes 1M --runs 1 --no-scatter --profile   # where
+    .venv/bin/python benchmarks/render.py --sizes 1M --runs 1 --peers none --profile   # where
     #   the page's main thread spends the time (readable names: `npm run dev` builds unminified,
     #   then watches and never exits: stop it after its first build; `npm run build` after)
 
-Both widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical colour
-column) in the same JupyterLab, kernel environment and browser. Measured per (widget, N):
+The three widgets draw the same points (2-D float32 Gaussian blobs, fixed seed, a categorical
+colour column of 8 categories) in the same JupyterLab, kernel environment and browser. Measured
+per (widget, N), from executing the widget's cell (in the page):
 
-- first paint: from executing the widget's cell (in the page) to the first frame copied onto the
-  widget's visible canvas with non-background pixels. For embed_widget also "final": the first
-  such frame once the root says ``data-final="true"`` and ``data-points == N``.
-- zoom frame: median, over scripted mouse-wheel steps over the canvas, of the time from the wheel
-  event to the next frame copied onto the canvas (one step at a time, each after the last frame).
+- first paint: the first frame on the widget's visible canvas with non-background pixels;
+- first coloured paint: the first such frame in the categories' colours (see render_page.py);
+- zoom frame: median, over scripted mouse-wheel steps over the canvas (Ctrl held: embed_widget
+  zooms only then, or once the plot was clicked), of the time from the wheel event to the next
+  frame (one step at a time, each after the last frame);
 - bytes/point: bytes of all kernel-websocket frames the browser received from executing the cell
-  until the display settled (kernel idle, and for embed_widget the final layout drawn), over N.
+  until the display settled (kernel idle, coloured, and for embed_widget the final layout drawn),
+  over N.
+
+A frame's time is when its pixels are done (a 1-pixel read back right after the call that draws
+it): render_page.py holds the page's instrumentation and says how each widget's frames are seen.
+
+The peers: jupyter-scatter 1.0 (``jscatter.Scatter(..., color_by="cat")``) and Apple's
+embedding-atlas 0.22 (``EmbeddingAtlasWidget(df, x=, y=, initial_state=...)`` colouring by
+``cat``), the last release that draws with WebGL 2: 0.24+ need WebGPU with ``shader-f16``, which
+headless Chromium here lacks. embedding-atlas colours by a string column only (a pandas
+Categorical becomes a DuckDB ENUM, never coloured), so its setup casts ``cat`` to str, untimed.
 
 UMAP at 100k (``--umap-100k``; part of the default full run): 100,000 rows of 32-d Gaussian blobs
 (fixed seed). embed_widget shows ``Table(dataframe=df)`` with algorithm UMAP: a PCA preview first,
@@ -33,13 +45,10 @@ default UMAP settings (15 neighbours, 200 epochs at this N, seed 42). Both kerne
 before the timing: a UMAP fit on 5,000 rows (NN-descent path) in each, plus embed_widget's own
 ``warm_up()`` in its kernel.
 
-Frames are seen by wrapping ``CanvasRenderingContext2D.prototype.drawImage`` in the page: both
-widgets use regl-scatterplot, which renders offscreen and copies each frame into a visible 2D
-canvas with ``drawImage``.
-
-jupyter-scatter is installed only in a separate venv (``.bench-venv`` at the repo root, created on
-first run, git-ignored); this script re-executes itself with that venv's Python so that the
-JupyterLab server and kernels of both widgets come from it. embed_widget is imported from the work
+The peers are installed only in a separate venv (``.bench-venv`` at the repo root, created on
+first run, git-ignored; embedding-atlas with ``--no-deps``, as its widget needs none of its
+torch-side dependencies); this script re-executes itself with that venv's Python so that the
+JupyterLab server and kernels of all widgets come from it. embed_widget is imported from the work
 tree (the harness puts the repo first on the kernels' ``PYTHONPATH``).
 """
 
@@ -56,6 +65,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from render_page import (
+    CANVAS_CENTRE_JS,
+    CELL_DONE_JS,
+    INIT_JS,
+    RUN_CELL_JS,
+    ZOOM_STEP_JS,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_VENV = REPO / ".bench-venv"
@@ -75,8 +92,14 @@ BENCH_REQUIREMENTS = [
     "umap-learn>=0.5.7,<0.6",  # the UMAP case's baseline (a dev dependency, not a core one)
 ]
 
+# installed with --no-deps (its pins would replace the front-end stack above), then what its
+# widget imports that the venv lacks
+ATLAS_REQUIREMENT = "embedding-atlas==0.22.0"
+ATLAS_DEPENDENCIES = ["duckdb", "inquirer"]
+
 SIZES = {"digits": 1797, "100k": 100_000, "1M": 1_000_000}
-WIDGETS = ("embed_widget", "jupyter-scatter")
+SCATTER, ATLAS = "jupyter-scatter", "embedding-atlas"
+PEERS = (SCATTER, ATLAS)
 #: embed_widget with its background warm-up off (``--warm-up-off``: the default keeps it on)
 NO_WARM_UP = "embed_widget-no-warm-up"
 
@@ -143,6 +166,10 @@ SHOW_UMAP = {
 IMPORTS = {
     "embed_widget": "from embed_widget import Table",
     "jupyter-scatter": "import jscatter",
+    ATLAS: (
+        'df["cat"] = df["cat"].astype(str)  # it colours by strings only\n'
+        "from embedding_atlas.widget import EmbeddingAtlasWidget"
+    ),
     NO_WARM_UP: (
         'import os\nos.environ["EMBED_WIDGET_WARM_UP"] = "0"\nfrom embed_widget import Table'
     ),
@@ -155,120 +182,37 @@ SHOW = {
     ),
 }
 SHOW[NO_WARM_UP] = SHOW["embed_widget"]
-
-# ---------------------------------------------------------------------------------------------
-# in-page instrumentation
-
-# Installed before any page script: records frames copied onto visible canvases inside notebook
-# outputs, whether they show anything, and wheel events.
-INIT_JS = """
-(() => {
-  const B = window.__bench = {
-    armed: false, n: 0, t0: null, draws: [], wheels: [], layouts: [],
-    firstPaint: null, firstFinal: null, size: null, canvas: null,
-  };
-  const painted = (ctx) => {
-    const c = ctx.canvas, w = c.width, h = c.height;
-    if (!w || !h) return false;
-    const d = ctx.getImageData(0, 0, w, h).data;
-    const r0 = d[0], g0 = d[1], b0 = d[2], a0 = d[3];
-    let n = 0;
-    for (let i = 0; i < d.length; i += 16) {  // every 4th pixel
-      if (Math.abs(d[i] - r0) > 8 || Math.abs(d[i + 1] - g0) > 8 ||
-          Math.abs(d[i + 2] - b0) > 8 || Math.abs(d[i + 3] - a0) > 8) {
-        if (++n >= 20) return true;
-      }
-    }
-    return false;
-  };
-  const orig = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const out = orig.apply(this, args);
-    const c = this.canvas;
-    if (!B.armed || !c || !c.isConnected || !c.closest || !c.closest('.jp-OutputArea-output')) {
-      return out;
-    }
-    const t = performance.now();
-    B.draws.push(t);
-    const root = c.closest('.embed-widget');
-    const final = root ? root.dataset.final === 'true' && Number(root.dataset.points) === B.n
-                       : true;
-    if (root) {  // each change of the number of layouts drawn: [ms, layouts, final]
-      const k = Number(root.dataset.layouts || 0), last = B.layouts[B.layouts.length - 1];
-      if (!last || last[1] !== k) B.layouts.push([t - B.t0, k, final]);
-    }
-    if (B.firstPaint === null || (final && B.firstFinal === null)) {
-      if (painted(this)) {
-        if (B.firstPaint === null) {
-          B.firstPaint = t - B.t0;
-          B.canvas = c;
-          B.size = [c.width, c.height];
-        }
-        if (final && B.firstFinal === null) B.firstFinal = t - B.t0;
-      }
-    }
-    return out;
-  };
-  window.addEventListener('wheel', () => { if (B.armed) B.wheels.push(performance.now()); },
-                          {capture: true, passive: true});
-})();
-"""
-
-RUN_CELL_JS = """
-(n) => {
-  const B = window.__bench;
-  Object.assign(B, {armed: true, n, draws: [], wheels: [], layouts: [], firstPaint: null,
-                    firstFinal: null, size: null, canvas: null});
-  const panel = window.jupyterapp.shell.currentWidget;
-  panel.content.activeCellIndex = 1;
-  B.t0 = performance.now();
-  window.jupyterapp.commands.execute('notebook:run-cell');
-}
-"""
-
-CELL_DONE_JS = """
-() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  const cell = panel.content.widgets[1].model;
-  const errors = cell.outputs.toJSON().filter(o => o.output_type === 'error')
-    .map(o => `${o.ename}: ${o.evalue}`);
-  return {idle: kernel && kernel.status === 'idle', count: cell.executionCount, errors};
-}
-"""
-
-CANVAS_CENTRE_JS = """
-() => {
-  window.__bench.canvas.scrollIntoView({block: 'center'});
-  const q = window.__bench.canvas.getBoundingClientRect();
-  return [q.left + q.width / 2, q.top + q.height / 2];
-}
-"""
+ATLAS_STATE = {"charts": {"1": {
+    "type": "embedding", "title": "Embedding", "data": {"x": "x", "y": "y", "category": "cat"},
+}}}  # fmt: skip
+SHOW[ATLAS] = f"EmbeddingAtlasWidget(df, x='x', y='y', initial_state={ATLAS_STATE!r})"
 
 # ---------------------------------------------------------------------------------------------
 # environment
 
 
 def ensure_bench_venv() -> None:
-    """Create ``.bench-venv`` with jupyter-scatter and embed_widget's runtime deps if missing
-    (and add any dependency embed_widget gained since it was made)."""
+    """Create ``.bench-venv`` with the peers and embed_widget's runtime deps if missing (and add
+    any dependency embed_widget gained since it was made)."""
     import re
 
     import tomllib
 
     deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
     if BENCH_PYTHON.exists():
-        names = [re.split(r"[<>=!~ \[]", d)[0] for d in [*BENCH_REQUIREMENTS, *deps]]
+        wanted = [*BENCH_REQUIREMENTS, *deps, ATLAS_REQUIREMENT, *ATLAS_DEPENDENCIES]
+        names = [re.split(r"[<>=!~ \[]", d)[0] for d in wanted]
         check = f"import importlib.metadata as m; [m.version(n) for n in {names!r}]"
         probe = subprocess.run([str(BENCH_PYTHON), "-c", check], capture_output=True)
         if probe.returncode == 0:
             return
     else:
-        print(f"creating {BENCH_VENV} (jupyter-scatter + embed_widget's deps; a few minutes)...")
+        print(f"creating {BENCH_VENV} (the peers + embed_widget's deps; a few minutes)...")
         subprocess.run([sys._base_executable, "-m", "venv", str(BENCH_VENV)], check=True)  # type: ignore[attr-defined]
-    subprocess.run(
-        [str(BENCH_PYTHON), "-m", "pip", "install", "-q", *BENCH_REQUIREMENTS, *deps], check=True
-    )
+    pip = [str(BENCH_PYTHON), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, *BENCH_REQUIREMENTS, *deps], check=True)
+    subprocess.run([*pip, "--no-deps", ATLAS_REQUIREMENT], check=True)
+    subprocess.run([*pip, *ATLAS_DEPENDENCIES], check=True)
 
 
 def reexec_in_bench_venv() -> None:
@@ -294,12 +238,17 @@ class Case:
     zoom: bool
     timeout: float = 300.0  # seconds from the timed cell to the settled display
 
+    @property
+    def frames(self) -> str:
+        """How the page sees this widget's frames (render_page.py)."""
+        return "webgl" if self.widget == ATLAS else "2d"
+
 
 def plain_case(widget: str, size: str, height: int) -> Case:
     n = SIZES[size]
     setup = SETUP_DIGITS if size == "digits" else SETUP_SYNTHETIC.format(n=n)
     return Case(
-        widget, size, n, setup + IMPORTS[widget], SHOW[widget].format(height=height),
+        widget, size, n, setup + IMPORTS[widget], SHOW[widget].replace("{height}", str(height)),
         zoom=size != "digits",
     )  # fmt: skip
 
@@ -313,6 +262,7 @@ def umap_case(widget: str, height: int) -> Case:
 @dataclass
 class Run:
     first_paint_ms: float
+    first_coloured_ms: float
     final_ms: float
     zoom_ms: float | None
     bytes_per_point: float
@@ -366,29 +316,31 @@ class Bench:
                 " return window.jupyterapp.commands.execute('notebook:run-cell'); }"
             )
             wait_for(
-                lambda: (s := page.evaluate(CELL_DONE_JS.replace("widgets[1]", "widgets[0]")))
+                lambda: (s := page.evaluate(CELL_DONE_JS, 0))
                 and s["idle"] and s["count"] is not None,
                 600, 0.2, "setup cell done",
             )  # fmt: skip
-            setup_errors = page.evaluate(CELL_DONE_JS.replace("widgets[1]", "widgets[0]"))["errors"]
+            setup_errors = page.evaluate(CELL_DONE_JS, 0)["errors"]
             if setup_errors:
                 raise RuntimeError(f"{widget} setup cell raised: {setup_errors[-1]}")
             time.sleep(0.5)
             page.evaluate("() => 0")  # pump websocket events
             received.clear()
             arrivals.clear()
-            profiler = start_profile(page) if self.profile and widget != "jupyter-scatter" else None
+            profiler = start_profile(page) if self.profile and widget not in PEERS else None
             started = time.perf_counter()
-            page.evaluate(RUN_CELL_JS, n)
+            page.evaluate(RUN_CELL_JS, [n, case.frames])
 
             def settled() -> dict[str, Any] | None:
-                s = page.evaluate(CELL_DONE_JS)
+                s = page.evaluate(CELL_DONE_JS, 1)
                 if s["errors"]:
                     raise_now.append(s["errors"])
                 b = page.evaluate(
-                    "() => ({p: window.__bench.firstPaint, f: window.__bench.firstFinal})"
+                    "() => ({p: __bench.firstPaint, c: __bench.firstColoured,"
+                    " f: __bench.firstFinal})"
                 )
-                done = s["idle"] and s["count"] is not None and b["f"] is not None
+                seen = b["f"] is not None and b["c"] is not None
+                done = s["idle"] and s["count"] is not None and seen
                 return b if done else None
 
             raise_now: list[Any] = []
@@ -428,20 +380,13 @@ class Bench:
                         timeout=30_000,
                     )
                     animation_frames(page, 2)
-                    steps.append(
-                        page.evaluate(
-                            """() => {
-                              const B = window.__bench, w = B.wheels[B.wheels.length - 1];
-                              const d = B.draws.find(t => t >= w);
-                              return d === undefined ? null : d - w;
-                            }"""
-                        )
-                    )
+                    steps.append(page.evaluate(ZOOM_STEP_JS))
                 page.keyboard.up("Control")
                 steps = [s for s in steps if s is not None]
                 zoom_ms = statistics.median(steps) if steps else None
             run = Run(
                 first_paint_ms=b["p"],
+                first_coloured_ms=b["c"],
                 final_ms=b["f"],
                 zoom_ms=zoom_ms,
                 bytes_per_point=nbytes / n,
@@ -454,6 +399,7 @@ class Bench:
                 z = f"{zoom_ms:.0f} ms" if zoom_ms is not None else "-"
                 print(
                     f"  {widget:15s} {size:6s} first paint {run.first_paint_ms:7.0f} ms"
+                    f"  coloured {run.first_coloured_ms:7.0f} ms"
                     f"  final {run.final_ms:7.0f} ms  zoom {z:>8s}"
                     f"  {run.bytes_per_point:7.2f} B/pt  canvas {run.canvas[0]}x{run.canvas[1]}"
                     f"  ({len(received)} frames, largest KB {[round(x / 1e3) for x in big]})"
@@ -558,28 +504,39 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def print_table(results: dict[tuple[str, str], list[Run]], sizes: list[str]) -> None:
-    """Medians per metric and size; with warm-up-off runs, their column too (the default,
-    embed_widget, is the shipped one: warm-up on)."""
+    """Medians per metric and size, each peer's ratio (embed_widget / peer: below 1 is faster);
+    with warm-up-off runs, their column too (the default, embed_widget, is the shipped one:
+    warm-up on), its ratio against the first peer."""
+    peers = [p for p in PEERS if any(widget == p for widget, _ in results)]
     warm_up_off = any(widget == NO_WARM_UP for widget, _ in results)
     rows: list[tuple[str, ...]] = []
     metrics = [
         ("first paint (ms)", "first_paint_ms", "ms"),
+        ("first coloured paint (ms)", "first_coloured_ms", "ms"),
         ("zoom frame (ms)", "zoom_ms", "ms"),
         ("bytes / point", "bytes_per_point", "B"),
     ]
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{a / b:.2f}" if a is not None and b else "n/a"
+
     for label, attr, unit in metrics:
         for size in sizes:
             if size == "digits":
                 continue
-            a = median_of(results.get(("embed_widget", size), []), attr)
-            b = median_of(results.get(("jupyter-scatter", size), []), attr)
-            ratio = f"{a / b:.2f}" if a is not None and b else "n/a"
-            row = (label, size, fmt(a, unit), fmt(b, unit), ratio)
+            ours = median_of(results.get(("embed_widget", size), []), attr)
+            row: tuple[str, ...] = (label, size, fmt(ours, unit))
+            for peer in peers:
+                theirs = median_of(results.get((peer, size), []), attr)
+                row += (fmt(theirs, unit), ratio(ours, theirs))
             if warm_up_off:
                 off = median_of(results.get((NO_WARM_UP, size), []), attr)
-                row += (fmt(off, unit), f"{off / b:.2f}" if off is not None and b else "n/a")
+                first = median_of(results.get((peers[0], size), []), attr) if peers else None
+                row += (fmt(off, unit), ratio(off, first))
             rows.append(row)
-    header: tuple[str, ...] = ("metric", "N", "embed_widget", "jupyter-scatter", "ratio")
+    header: tuple[str, ...] = ("metric", "N", "embed_widget")
+    for peer in peers:
+        header += (peer, "ratio")
     if warm_up_off:
         header += ("warm-up off", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -661,17 +618,37 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--embed-cell", default=None, help=f"embed_widget's cell (default: {SHOW['embed_widget']})"
     )
-    parser.add_argument("--no-scatter", action="store_true", help="embed_widget only")
+    parser.add_argument(
+        "--peers", default=",".join(PEERS),
+        help=f'comma list of the peers to measure (default "{",".join(PEERS)}"; "none")',
+    )  # fmt: skip
     parser.add_argument(
         "--warm-up-off", action="store_true",
         help="also measure embed_widget with its background warm-up off (EMBED_WIDGET_WARM_UP=0)",
     )  # fmt: skip
-    parser.add_argument("--no-venv", action="store_true", help="run in this Python (no jscatter)")
+    parser.add_argument(
+        "--no-venv", action="store_true", help="run in this Python (the peers if importable)"
+    )
     parser.add_argument(
         "--profile", action="store_true",
         help="print a CPU profile of the page's main thread for each embed_widget run",
     )  # fmt: skip
     return parser.parse_args()
+
+
+def importable_peers(wanted: list[str]) -> list[str]:
+    unknown = [p for p in wanted if p not in PEERS]
+    if unknown:
+        raise SystemExit(f"unknown peers {unknown}: choose from {list(PEERS)}")
+    modules = {SCATTER: "jscatter", ATLAS: "embedding_atlas.widget"}
+    found = []
+    for peer in wanted:
+        try:
+            __import__(modules[peer])
+            found.append(peer)
+        except ImportError as exc:
+            print(f"{peer} not importable ({exc}): not measured", file=sys.stderr)
+    return found
 
 
 def run_all(
@@ -708,7 +685,7 @@ def main() -> None:
             reexec_in_bench_venv()
         except (subprocess.CalledProcessError, OSError) as exc:
             print(f"bench venv unavailable ({exc}); measuring embed_widget only", file=sys.stderr)
-            args.no_scatter = True
+            args.peers = "none"
 
     sys.path.insert(0, str(HARNESS))
     from conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
@@ -729,13 +706,7 @@ def main() -> None:
     umap_runs = args.umap_runs if (args.umap_100k or full_run) and not args.no_umap else 0
     zoom_steps = args.zoom_steps or (6 if args.quick else 12)
     widgets = ["embed_widget", *([NO_WARM_UP] if args.warm_up_off else [])]
-    if not args.no_scatter:
-        try:
-            import jscatter  # noqa: F401
-
-            widgets.append("jupyter-scatter")
-        except ImportError as exc:
-            print(f"jupyter-scatter not importable ({exc}): embed_widget only", file=sys.stderr)
+    widgets += importable_peers([p for p in args.peers.split(",") if p and p != "none"])
 
     started = time.monotonic()
     print(
