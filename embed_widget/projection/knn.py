@@ -1,4 +1,5 @@
-"""k-nearest-neighbour graphs: exact (scikit-learn brute force, chunked) or faiss HNSW for large N.
+"""k-nearest-neighbour graphs: exact (scikit-learn brute force, chunked) or faiss HNSW for large N;
+exact on the GPU at any N where one is used (:mod:`.gpu`).
 
 Rows are returned in UMAP's convention: column 0 is the point itself at distance 0, then its
 neighbours by increasing distance. Indices are int32, distances float32.
@@ -12,6 +13,7 @@ from collections.abc import Hashable
 import numpy as np
 import numpy.typing as npt
 
+from . import gpu
 from .cache import KeyCache, Slot
 from .result import Reporter
 
@@ -63,7 +65,11 @@ def nearest_neighbors(
     k = min(k, n)
     lo, hi = fraction
     t0 = time.perf_counter()
-    if is_exact(n, metric):
+    if gpu.device() is not None:  # exact at any size: the GPU's brute force is fast enough
+        rep.progress(lo, "nearest neighbours on the GPU", force=True)
+        idx, dist = gpu.knn(x, k, metric)
+        method = "gpu"
+    elif is_exact(n, metric):
         idx, dist = _exact(x, k, metric, rep, lo, hi)
         method = "exact"
     else:

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import gpu
 from .cache import KeyCache, Slot
 from .result import F32, Reporter
 from .schema import MAX_PCA_COMPONENTS
@@ -19,12 +20,16 @@ _SHIFT_ROWS = 1_024
 #: Rows (evenly spaced) the preview's axes come from: a preview of 1M x 768 then costs one pass
 #: over the data (~0.5 s) instead of a full covariance (~7 s).
 PREVIEW_ROWS = 20_000
+#: Matrices from this many cells get their moments on a GPU where one is used (:mod:`.gpu`):
+#: below, the CPU's pass takes less than cuML's import and the GPU's start (seconds) would.
+GPU_MIN_CELLS = 20_000_000
 
 
 class Decomposition(NamedTuple):
     axes: F32  # D x k principal axes, k = min(10, D, N)
     centre: F32  # the mean's score on each axis
     ratio: list[float]  # explained-variance ratio of each axis
+    device: str | None = None  # the GPU (gpu.device()) that computed it, None for the CPU
 
 
 def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
@@ -34,11 +39,12 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
         return hit  # type: ignore[no-any-return]
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
-    components, variances, mean = _covariance_eigh(matrix)
+    on = gpu.device() if matrix.size >= GPU_MIN_CELLS else None
+    components, variances, mean = _covariance_eigh(matrix, on_gpu=on is not None)
     top = components[:, :n_comp]
     total = float(variances.sum())
     ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
-    out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio)
+    out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio, on)
     cache.put(Slot.PCA, "axes", out)
     return out
 
@@ -71,7 +77,9 @@ def preview(matrix: np.ndarray) -> F32:
     return (matrix @ top.astype(np.float32)) - (mean @ top).astype(np.float32)  # type: ignore[no-any-return]
 
 
-def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _covariance_eigh(
+    matrix: np.ndarray, on_gpu: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Principal axes (D x D, columns by decreasing variance), their variances, the column means.
 
     The same method as scikit-learn's ``svd_solver="covariance_eigh"`` (one D x D
@@ -80,6 +88,21 @@ def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     follow scikit-learn's convention (each axis' largest-magnitude loading is positive), so
     layouts match it.
     """
+    if on_gpu:
+        covariance, mean = gpu.moments(matrix)
+    else:
+        covariance, mean = _moments(matrix)
+    d = matrix.shape[1]
+    variances, axes = np.linalg.eigh(covariance)
+    order = np.argsort(variances)[::-1]
+    variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
+    signs[signs == 0] = 1.0
+    return axes * signs, variances, mean
+
+
+def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' covariance (D x D) and mean, float64, in one pass on the CPU."""
     n, d = matrix.shape
     # One pass over cache-sized blocks, shifted by an estimate of the mean so float32 BLAS keeps
     # its precision (data offset by 1000 keeps its small variances); the shift's distance from the
@@ -100,13 +123,7 @@ def _covariance_eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         scatter += block.T @ block
     offset = sums / n  # the true mean minus the shift
     covariance = (scatter - n * np.outer(offset, offset)) / max(n - 1, 1)
-    mean = shift + offset
-    variances, axes = np.linalg.eigh(covariance)
-    order = np.argsort(variances)[::-1]
-    variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
-    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
-    signs[signs == 0] = 1.0
-    return axes * signs, variances, mean
+    return covariance, shift + offset
 
 
 def run(
@@ -121,4 +138,7 @@ def run(
     dec = decomposition(cache, matrix)
     coords = scores(cache, matrix, dec, [params["x_component"] - 1, params["y_component"] - 1])
     rep.timed("pca", time.perf_counter() - t0)
-    return coords, {"explained_variance_ratio": dec.ratio}
+    info: dict[str, Any] = {"explained_variance_ratio": dec.ratio}
+    if dec.device is not None:
+        info["device"] = dec.device
+    return coords, info

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import pca, preprocess, tsne, umap_layout
+from . import gpu, gpu_runners, pca, preprocess, tsne, umap_layout
 from .cache import LRU, KeyCache, Slot
 from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
 from .schema import validate_params
@@ -22,6 +22,15 @@ FULL_MATRIX = ("pca_dims", None)
 
 Runner = Callable[[KeyCache, np.ndarray, dict[str, Any], Reporter], tuple[F32, dict[str, Any]]]
 RUNNERS: dict[str, Runner] = {"pca": pca.run, "umap": umap_layout.run, "tsne": tsne.run}
+#: Where a GPU is used (:mod:`.gpu`); PCA's runner uses it itself for large matrices.
+GPU_RUNNERS: dict[str, Runner] = {"umap": gpu_runners.run_umap, "tsne": gpu_runners.run_tsne}
+
+
+def runner_for(algorithm: str) -> Runner:
+    """The GPU's runner where a GPU is used and has one, else the CPU's."""
+    if algorithm in GPU_RUNNERS and gpu.device() is not None:
+        return GPU_RUNNERS[algorithm]
+    return RUNNERS[algorithm]
 
 
 def _freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -77,7 +86,8 @@ def _compute(
     cache: KeyCache, matrix: np.ndarray, algorithm: str, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """Run the algorithm; its coordinates checked (finite, N x 2, not collapsed), read-only."""
-    coords, info = RUNNERS[algorithm](cache, matrix, params, rep)
+    coords, info = runner_for(algorithm)(cache, matrix, params, rep)
+    info.setdefault("device", "cpu")
     coords = np.ascontiguousarray(coords, dtype=np.float32)
     if coords.shape != (matrix.shape[0], 2) or not np.isfinite(coords).all():
         raise RuntimeError(

@@ -111,7 +111,7 @@ def _spectral_start(x: np.ndarray, graph: Any, metric: str, rs: np.random.Random
     # umap's noisy_scale_coords: largest coordinate 10, plus a little noise
     emb = (emb * (10.0 / np.abs(emb).max())).astype(np.float32)
     emb = emb + rs.normal(scale=0.0001, size=emb.shape).astype(np.float32)
-    return _scaled(emb)
+    return scaled(emb)
 
 
 def _preview_start(
@@ -136,7 +136,7 @@ def _preview_start(
     sub_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
     a, b = find_ab_params(1.0, 0.1)  # umap's defaults: the start does not depend on min_dist
     _sgd(layout, graph, umap_preview.PREVIEW_EPOCHS, a, b, sub_state, quiet)
-    emb = _scaled(umap_preview.place_on_sample(x, sample, layout, metric, rs, quiet))
+    emb = scaled(umap_preview.place_on_sample(x, sample, layout, metric, rs, quiet))
     rng_state = rs.randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
     rep.frame(emb, force=True)
     rep.phase_note = f" · showing a preview of {len(sample):,} rows"
@@ -156,7 +156,7 @@ def run(
     n = x.shape[0]
     start_import(_kernel_for(n))  # loads (or compiles) while the graph is built
     n_epochs = params["n_epochs"] or default_epochs(n)
-    previous = rep.start if rep.start is not None else _last(cache, params)
+    previous = rep.start if rep.start is not None else last_layout(cache, params)
     warm = previous is not None and previous.shape == (n, 2)
     if warm:
         n_epochs = min(n_epochs, WARM_EPOCHS)
@@ -170,7 +170,7 @@ def run(
     rep.phase_note = ""  # the layout of every row starts: its frames follow
     rep.progress(_GRAPH, "initial layout", force=True)
     if warm and previous is not None:
-        emb = _scaled(previous)
+        emb = scaled(previous)
         rng_state = np.random.RandomState(seed).randint(INT32_MIN, INT32_MAX, 3).astype(np.int64)
         rep.continue_from_previous()
     elif preview is not None:
@@ -189,12 +189,12 @@ def run(
     return emb, {"n_epochs": n_epochs, "a": float(a), "b": float(b), "started_from": started}
 
 
-def _last(cache: KeyCache, params: dict[str, Any]) -> F32 | None:
+def last_layout(cache: KeyCache, params: dict[str, Any]) -> F32 | None:
     """The last UMAP layout of this embedding, with ``start="previous"``."""
     return cache.get(Slot.LAST, "umap") if params["start"] == "previous" else None
 
 
-def _scaled(layout: np.ndarray) -> F32:
+def scaled(layout: np.ndarray) -> F32:
     """A layout rescaled to [0, 10] per axis, as umap scales its initial layouts."""
     lo, hi = layout.min(axis=0), layout.max(axis=0)
     out = 10.0 * (layout - lo) / np.where(hi > lo, hi - lo, 1.0)

@@ -50,6 +50,8 @@ def projection_frame(
         "step": dict(result.info["step"]) if "step" in result.info else None,
         # fitted on a sample, the other rows placed on a Dask cluster (projection/distributed.py)
         "distributed": dict(result.info["distributed"]) if "distributed" in result.info else None,
+        # "cpu", or the GPU that computed it: "cuML <version> on <GPU>" (projection/gpu.py)
+        "device": result.info.get("device", "cpu"),
         "versions": library_versions(),
         "renamed": renamed,
     }

@@ -61,11 +61,13 @@ def done(result: ProjectionResult, seq: int, rows: int | None = None) -> Status:
         f"{cluster.get('placed', 0):,} placed on the cluster"
     ]
     sampled = sampled if cluster else []
+    device = result.info.get("device", "cpu")
+    on_gpu = [f"computed on the GPU ({device})"] if device != "cpu" else []
     return {
         "state": "done",
         "phase": "done",
         "progress": 1.0,
-        "notices": [*result.notices, *subset, *sampled],
+        "notices": [*result.notices, *subset, *sampled, *on_gpu],
         "info": result.info,
         "algorithm": result.algorithm,
         "params": dict(result.params),

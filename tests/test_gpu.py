@@ -1,0 +1,278 @@
+"""The GPU path (cuML): when it is used, what it is asked, what it says, what stays on the CPU.
+
+No GPU or cuML here: the first tests replace ``cuml`` and ``cupy`` with recording stand-ins (CPU
+code behind cuML's call signatures) to check our side of the calls: detection, the parameters
+handed over, the results' ``device``, the fall-backs, and the PCA moments' arithmetic (run by
+numpy in cupy's place). The last tests run only where cuML sees a GPU: the layouts themselves,
+against the CPU's by trustworthiness.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import inspect
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_digits, make_blobs
+from sklearn.manifold import trustworthiness
+from sklearn.neighbors import NearestNeighbors as SkNearestNeighbors
+
+from embed_widget import Table
+from embed_widget.projection import gpu, knn, pca
+from embed_widget.projection.projector import Projector
+from embed_widget.projection.result import Reporter
+from embed_widget.projection.schema import WARM_EPOCHS
+
+CALLS: list[tuple[str, dict[str, Any]]] = []
+
+
+class FakeUMAP:
+    def __init__(self, **kwargs: Any) -> None:
+        CALLS.append(("UMAP", kwargs))
+
+    def fit_transform(self, x: np.ndarray) -> np.ndarray:
+        return x[:, :2] * 2.0  # a layout the runner must hand on as it is
+
+
+class FakeTSNE:
+    def __init__(self, *, max_iter: int = 1000, **kwargs: Any) -> None:  # cuML >= 25.06's name
+        CALLS.append(("TSNE", {**kwargs, "max_iter": max_iter}))
+        self.kl_divergence_ = 1.25
+
+    def fit_transform(self, x: np.ndarray) -> np.ndarray:
+        return x[:, :2] * 3.0
+
+
+class FakeNearestNeighbors:
+    def __init__(self, *, n_neighbors: int, metric: str, algorithm: str, output_type: str) -> None:
+        CALLS.append(("NearestNeighbors", {"n_neighbors": n_neighbors, "metric": metric}))
+        self.nn = SkNearestNeighbors(n_neighbors=n_neighbors, metric=metric, algorithm="brute")
+
+    def fit(self, x: np.ndarray) -> FakeNearestNeighbors:
+        self.nn.fit(x)
+        return self
+
+    def kneighbors(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.nn.kneighbors(x)  # type: ignore[no-any-return]
+
+
+def _module(name: str, **attrs: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
+    for key, value in attrs.items():
+        setattr(module, key, value)
+    return module
+
+
+def _fake_cupy(devices: int = 1) -> types.ModuleType:
+    runtime = types.SimpleNamespace(
+        getDeviceCount=lambda: devices, getDeviceProperties=lambda i: {"name": b"Stand-in GPU"}
+    )
+    return _module(
+        "cupy", cuda=types.SimpleNamespace(runtime=runtime), asarray=np.asarray,
+        zeros=np.zeros, outer=np.outer, asnumpy=np.asarray, float64=np.float64,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """cuML and cupy stand-ins in ``sys.modules``; yields the device name ``gpu.device()`` says."""
+    if importlib.util.find_spec("cuml") is not None and "cuml" not in sys.modules:
+        pytest.skip("the real cuML is installed: these tests replace it")
+    neighbors = _module("cuml.neighbors", NearestNeighbors=FakeNearestNeighbors)
+    cuml = _module("cuml", __version__="99.1", UMAP=FakeUMAP, TSNE=FakeTSNE, neighbors=neighbors)
+    monkeypatch.setitem(sys.modules, "cuml", cuml)
+    monkeypatch.setitem(sys.modules, "cuml.neighbors", neighbors)
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    monkeypatch.delenv(gpu.ENV, raising=False)
+    CALLS.clear()
+    gpu.device.cache_clear()
+    yield "cuML 99.1 on Stand-in GPU"
+    gpu.device.cache_clear()
+
+
+@pytest.fixture
+def blobs() -> np.ndarray:
+    x, _ = make_blobs(n_samples=300, n_features=8, centers=4, random_state=0)
+    return x.astype(np.float32)
+
+
+def test_no_gpu_is_used_without_cuml_or_a_device_or_when_turned_off(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert gpu.device() == fake_gpu
+    monkeypatch.setenv(gpu.ENV, "0")
+    gpu.device.cache_clear()
+    assert gpu.device() is None
+    monkeypatch.delenv(gpu.ENV)
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(devices=0))
+    gpu.device.cache_clear()
+    assert gpu.device() is None
+    broken = _fake_cupy()
+    broken.cuda.runtime.getDeviceCount = lambda: 1 / 0  # no driver: cupy raises
+    monkeypatch.setitem(sys.modules, "cupy", broken)
+    gpu.device.cache_clear()
+    assert gpu.device() is None
+
+
+def test_without_cuml_everything_runs_on_the_cpu() -> None:
+    if importlib.util.find_spec("cuml") is not None:
+        pytest.skip("cuML is installed here")
+    gpu.device.cache_clear()
+    assert gpu.device() is None
+    frame = Table(dataframe=pd.DataFrame({"a": [0.0, 1, 2, 3, 5], "b": [1.0, 0, 2, 1, 4]})).project(
+        "pca"
+    )
+    assert frame.attrs["device"] == "cpu"
+
+
+def test_umap_on_the_gpu_gets_our_settings_and_says_where_it_ran(
+    fake_gpu: str, blobs: np.ndarray
+) -> None:
+    t = Table(dataframe=pd.DataFrame(blobs, columns=[f"d{i}" for i in range(8)]))
+    frame = t.project("umap", n_neighbors=12, min_dist=0.3, spread=1.5, metric="cosine",
+                      n_epochs=120, random_state=7)  # fmt: skip
+    name, kwargs = CALLS[-1]
+    assert name == "UMAP"
+    assert kwargs == {
+        "n_neighbors": 12, "n_components": 2, "metric": "cosine", "n_epochs": 120,
+        "min_dist": 0.3, "spread": 1.5, "init": "spectral", "random_state": 7,
+        "output_type": "numpy",
+    }  # fmt: skip
+    np.testing.assert_allclose(frame[["x", "y"]].to_numpy(), blobs[:, :2] * 2.0, rtol=1e-6)
+    assert frame.attrs["device"] == fake_gpu
+    assert not [c for c in CALLS if c[0] == "NearestNeighbors"]  # cuML's UMAP finds its own
+
+
+def test_umap_continued_on_the_gpu_starts_from_the_last_layout(
+    fake_gpu: str, blobs: np.ndarray
+) -> None:
+    projector = Projector()
+    first = projector.project("k", blobs, "umap", {"random_state": 1})
+    assert CALLS[-1][1]["init"] == "spectral" and CALLS[-1][1]["n_epochs"] == 500
+    again = projector.project("k", blobs, "umap", {"random_state": 2, "start": "previous"})
+    init = CALLS[-1][1]["init"]
+    assert isinstance(init, np.ndarray) and init.shape == (300, 2)
+    # the last layout, scaled as umap scales a start: [0, 10] on each axis
+    np.testing.assert_allclose(init.min(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(init.max(axis=0), 10.0, rtol=1e-5)
+    order = np.argsort(first.coords[:, 0])
+    assert (np.diff(init[order, 0]) >= -1e-5).all()  # the same rows, in the same order
+    assert CALLS[-1][1]["n_epochs"] == WARM_EPOCHS
+    assert again.info["started_from"] == "previous" and again.info["device"] == fake_gpu
+
+
+def test_tsne_on_the_gpu_gets_our_settings_and_a_continued_one_stays_on_the_cpu(
+    fake_gpu: str, blobs: np.ndarray
+) -> None:
+    projector = Projector()
+    fresh = projector.project("k", blobs, "tsne", {"perplexity": 20.0, "n_iter": 400,
+                                                    "random_state": 3})  # fmt: skip
+    name, kwargs = CALLS[-1]
+    assert name == "TSNE"
+    assert kwargs["max_iter"] == 400 and "n_iter" not in kwargs  # the signature's own name
+    assert kwargs["perplexity"] == 20.0 and kwargs["n_neighbors"] == 60
+    assert kwargs["learning_rate"] == 50.0  # auto: max(300 / 12, 50), as on the CPU
+    assert kwargs["learning_rate_method"] == "none"  # else cuML replaces rate and perplexity
+    assert kwargs["init"] == "pca" and kwargs["exaggeration_iter"] == 250
+    assert kwargs["random_state"] == 3 and kwargs["metric"] == "euclidean"
+    np.testing.assert_allclose(fresh.coords, blobs[:, :2] * 3.0, rtol=1e-6)
+    assert fresh.info["device"] == fake_gpu and fresh.info["kl_divergence"] == 1.25
+
+    calls = len(CALLS)
+    settings = {"perplexity": 20.0, "n_iter": 400, "random_state": 4, "start": "previous"}
+    continued = projector.project("k", blobs, "tsne", settings)
+    assert not [c for c in CALLS[calls:] if c[0] == "TSNE"]  # cuML cannot start from a layout
+    assert continued.info["device"] == "cpu" and continued.info["started_from"] == "previous"
+    # the CPU's t-SNE found its neighbours on the GPU
+    assert [c for c in CALLS[calls:] if c[0] == "NearestNeighbors"]
+
+
+def test_neighbours_on_the_gpu_are_the_exact_ones(fake_gpu: str, blobs: np.ndarray) -> None:
+    idx, dist, method = knn.nearest_neighbors(blobs, 6, "euclidean", Reporter())
+    assert method == "gpu"
+    assert CALLS[-1] == ("NearestNeighbors", {"n_neighbors": 6, "metric": "euclidean"})
+    assert (idx[:, 0] == np.arange(300)).all() and (dist[:, 0] == 0).all()
+    exact = SkNearestNeighbors(n_neighbors=6).fit(blobs).kneighbors(blobs)[1]
+    assert (np.sort(idx, axis=1) == np.sort(exact, axis=1)).mean() > 0.99
+
+
+def test_pca_moments_on_the_gpu_keep_their_precision(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(0)
+    # offset by 1000, blocks of 64 rows: the shift and the exact correction must hold
+    x = (rng.normal(size=(1000, 5)) * [1, 0.1, 0.01, 1, 2] + 1000).astype(np.float32)
+    monkeypatch.setattr(gpu, "_BLOCK", 64)
+    covariance, mean = gpu.moments(x)
+    np.testing.assert_allclose(covariance, np.cov(x.astype(np.float64), rowvar=False), rtol=1e-9,
+                               atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(mean, x.astype(np.float64).mean(axis=0), rtol=1e-12)
+
+
+def test_pca_uses_the_gpu_only_for_large_matrices(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    on_cpu = Projector().project("k", blobs, "pca", {})
+    assert on_cpu.info["device"] == "cpu"  # 2,400 cells: below GPU_MIN_CELLS
+    monkeypatch.setattr(pca, "GPU_MIN_CELLS", blobs.size)
+    on_gpu = Projector().project("k", blobs, "pca", {})
+    assert on_gpu.info["device"] == fake_gpu
+    np.testing.assert_allclose(on_gpu.coords, on_cpu.coords, rtol=1e-4, atol=1e-4)
+
+
+def test_the_widget_says_the_layout_came_from_the_gpu(fake_gpu: str, blobs: np.ndarray) -> None:
+    t = Table(dataframe=pd.DataFrame(blobs, columns=[f"d{i}" for i in range(8)]))
+    view = t.view
+    view.algorithm = "umap"
+    view.wait()
+    assert f"computed on the GPU ({fake_gpu})" in view.status["notices"]
+    assert view.status["info"]["device"] == fake_gpu
+    view.close()
+
+
+def test_the_stand_ins_take_what_cuml_takes() -> None:
+    """Keeps the stand-ins honest: every keyword our runners pass is one cuML's estimators take
+    (checked against the real classes where cuML is installed)."""
+    cuml = pytest.importorskip("cuml")
+    umap_params = inspect.signature(cuml.UMAP).parameters
+    for name in ("n_neighbors", "n_components", "metric", "n_epochs", "min_dist", "spread",
+                 "init", "random_state", "output_type"):  # fmt: skip
+        assert name in umap_params
+    tsne_params = inspect.signature(cuml.TSNE).parameters
+    for name in ("perplexity", "early_exaggeration", "exaggeration_iter", "learning_rate",
+                 "learning_rate_method", "n_neighbors", "metric", "init",
+                 "random_state"):  # fmt: skip
+        assert name in tsne_params
+
+
+# ---------------------------------------------------------------------------------------------
+# on a real GPU only
+
+
+def _real_gpu() -> None:
+    gpu.device.cache_clear()
+    if gpu.device() is None:
+        pytest.skip("no GPU with cuML here")
+
+
+@pytest.mark.parametrize("algorithm", ["umap", "tsne"])
+def test_a_gpu_layout_of_the_digits_is_as_trustworthy_as_the_cpus(algorithm: str) -> None:
+    _real_gpu()
+    digits = load_digits().data.astype(np.float32)
+    on_gpu = Projector().project("k", digits, algorithm, {"random_state": 0})
+    assert on_gpu.info["device"] == gpu.device()
+    gpu.device.cache_clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(gpu.ENV, "0")
+        on_cpu = Projector().project("k", digits, algorithm, {"random_state": 0})
+    gpu.device.cache_clear()
+    t_gpu = trustworthiness(digits, on_gpu.coords, n_neighbors=10)
+    t_cpu = trustworthiness(digits, on_cpu.coords, n_neighbors=10)
+    assert t_gpu >= t_cpu - 0.01
