@@ -339,7 +339,9 @@ export class Scatter {
       this.background,
       n,
     );
-    await this.plot.set({ colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) });
+    // set() applies these at once and resolves on the next animation frame: not awaited, so the
+    // points are handed over in this task instead of a frame later
+    void this.plot.set({ colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) });
     const data = { x: points.x, y: points.y, ...(valueA && { valueA }), ...(valueB && { valueB }) };
     // Recolouring keeps x and y, and so the index; a new layout gets its own (see spatial-index.ts)
     const index = sameGeometry && this.spatialIndex ? this.spatialIndex : spatialIndex(points.x, points.y);
