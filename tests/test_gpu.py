@@ -237,6 +237,50 @@ def test_the_widget_says_the_layout_came_from_the_gpu(fake_gpu: str, blobs: np.n
     view.close()
 
 
+class FailingUMAP(FakeUMAP):
+    def fit_transform(self, x: np.ndarray) -> np.ndarray:
+        raise MemoryError("out of memory allocating 12 GB")
+
+
+def test_a_gpu_failure_is_computed_on_the_cpu_and_said(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    monkeypatch.setattr(sys.modules["cuml"], "UMAP", FailingUMAP)
+    t = Table(dataframe=pd.DataFrame(blobs, columns=[f"d{i}" for i in range(8)]))
+    view = t.view
+    view.params = {"n_epochs": 60}
+    view.algorithm = "umap"
+    view.wait()
+    assert view.status["state"] == "done"
+    assert view.status["info"]["device"] == "cpu"
+    notice = "the GPU failed (MemoryError: out of memory allocating 12 GB): computed on the CPU"
+    assert notice in view.status["notices"]
+    view.close()
+
+
+class FailingNearestNeighbors(FakeNearestNeighbors):
+    def fit(self, x: np.ndarray) -> FakeNearestNeighbors:
+        raise RuntimeError("CUDA error: an illegal memory access")
+
+
+def test_neighbours_and_moments_fall_back_to_the_cpu_when_the_gpu_fails(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    monkeypatch.setattr(sys.modules["cuml.neighbors"], "NearestNeighbors", FailingNearestNeighbors)
+    idx, _, method = knn.nearest_neighbors(blobs, 6, "euclidean", Reporter())
+    assert method == "exact"
+    exact = SkNearestNeighbors(n_neighbors=6).fit(blobs).kneighbors(blobs)[1]
+    assert (np.sort(idx, axis=1) == np.sort(exact, axis=1)).mean() > 0.99
+
+    def no_memory(matrix: np.ndarray) -> None:
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(gpu, "moments", no_memory)
+    monkeypatch.setattr(pca, "GPU_MIN_CELLS", blobs.size)
+    result = Projector().project("k", blobs, "pca", {})
+    assert result.info["device"] == "cpu"
+
+
 def test_the_stand_ins_take_what_cuml_takes() -> None:
     """Keeps the stand-ins honest: every keyword our runners pass is one cuML's estimators take
     (checked against the real classes where cuML is installed)."""

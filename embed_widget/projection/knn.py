@@ -65,9 +65,9 @@ def nearest_neighbors(
     k = min(k, n)
     lo, hi = fraction
     t0 = time.perf_counter()
-    if gpu.device() is not None:  # exact at any size: the GPU's brute force is fast enough
-        rep.progress(lo, "nearest neighbours on the GPU", force=True)
-        idx, dist = gpu.knn(x, k, metric)
+    found = _on_gpu(x, k, metric, rep, lo) if gpu.device() is not None else None
+    if found is not None:
+        idx, dist = found
         method = "gpu"
     elif is_exact(n, metric):
         idx, dist = _exact(x, k, metric, rep, lo, hi)
@@ -78,6 +78,18 @@ def nearest_neighbors(
     idx, dist = _self_first(idx, dist)
     rep.timed("nearest neighbours", time.perf_counter() - t0)
     return idx, dist, method
+
+
+def _on_gpu(
+    x: np.ndarray, k: int, metric: str, rep: Reporter, lo: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact neighbours on the GPU (fast enough at any size); None if it failed (e.g. out of
+    memory): the CPU searches then."""
+    rep.progress(lo, "nearest neighbours on the GPU", force=True)
+    try:
+        return gpu.knn(x, k, metric)
+    except Exception:
+        return None
 
 
 def _exact(

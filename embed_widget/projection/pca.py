@@ -40,7 +40,9 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
     on = gpu.device() if matrix.size >= GPU_MIN_CELLS else None
-    components, variances, mean = _covariance_eigh(matrix, on_gpu=on is not None)
+    moments = _gpu_moments(matrix) if on is not None else None
+    components, variances, mean = _covariance_eigh(matrix, moments)
+    on = on if moments is not None else None
     top = components[:, :n_comp]
     total = float(variances.sum())
     ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
@@ -78,7 +80,7 @@ def preview(matrix: np.ndarray) -> F32:
 
 
 def _covariance_eigh(
-    matrix: np.ndarray, on_gpu: bool = False
+    matrix: np.ndarray, moments: tuple[np.ndarray, np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Principal axes (D x D, columns by decreasing variance), their variances, the column means.
 
@@ -88,10 +90,7 @@ def _covariance_eigh(
     follow scikit-learn's convention (each axis' largest-magnitude loading is positive), so
     layouts match it.
     """
-    if on_gpu:
-        covariance, mean = gpu.moments(matrix)
-    else:
-        covariance, mean = _moments(matrix)
+    covariance, mean = moments if moments is not None else _moments(matrix)
     d = matrix.shape[1]
     variances, axes = np.linalg.eigh(covariance)
     order = np.argsort(variances)[::-1]
@@ -99,6 +98,14 @@ def _covariance_eigh(
     signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
     signs[signs == 0] = 1.0
     return axes * signs, variances, mean
+
+
+def _gpu_moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The moments from the GPU; None if it failed (e.g. out of memory): the CPU computes them."""
+    try:
+        return gpu.moments(matrix)
+    except Exception:
+        return None
 
 
 def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -63,6 +63,8 @@ def done(result: ProjectionResult, seq: int, rows: int | None = None) -> Status:
     sampled = sampled if cluster else []
     device = result.info.get("device", "cpu")
     on_gpu = [f"computed on the GPU ({device})"] if device != "cpu" else []
+    if "gpu_error" in result.info:
+        on_gpu = [f"the GPU failed ({result.info['gpu_error']}): computed on the CPU"]
     return {
         "state": "done",
         "phase": "done",
