@@ -8,9 +8,10 @@ of that frame, the same for every widget.
   offscreen WebGL canvas and copy each frame onto a visible 2D canvas with ``drawImage``, which
   is wrapped. Until the first coloured frame, each frame's pixels are read back and looked at.
 - ``mode = 'webgl'`` (embedding-atlas 0.22): it draws into its own visible WebGL 2 canvas, inside
-  a shadow root; a frame ends with a draw call while the default framebuffer is bound (its last
-  pass), so ``bindFramebuffer`` and the draw calls are wrapped. A frame is coloured when it drew
-  points with the category attribute (location 2) on: reading back its pixels at 1M would take
+  a shadow root; its frame's last pass draws to the default framebuffer, so ``bindFramebuffer``
+  and the draw calls are wrapped, and a frame is the draw calls to the default framebuffer made
+  in one task (closed in a microtask). A frame is coloured when it drew points with the category
+  attribute (location 2) on, in the bound vertex array: reading back its pixels at 1M would take
   longer than the frame (session 13's helper checked this rule against the pixels' hues).
 
 "Painted" means >= 20 pixels (of every 4th) differ from the first pixel; "coloured" (2D canvas)
@@ -87,15 +88,19 @@ INIT_JS = r"""
   };
 
   const frameBuffers = new WeakMap();
-  const calls = new WeakMap();  // per context: category attribute on; points drawn this frame
+  // per context: the bound vertex array (attribute state belongs to it), which vertex arrays
+  // have the category attribute (location 2) on, points drawn in this frame, a frame pending
+  const calls = new WeakMap();
   const callsOf = (gl) => {
     let s = calls.get(gl);
-    if (!s) calls.set(gl, s = {cat: false, points: 0, catPoints: false});
+    if (!s) calls.set(gl, s = {vao: null, cat: new Map(), points: 0, catPoints: false, pending: false});
     return s;
   };
+  // A frame is every draw call made to the default framebuffer in one task (its animation-frame
+  // callback): closed in a microtask, read back once.
   const glFrame = (gl) => {
     const s = callsOf(gl), points = s.points, catPoints = s.catPoints;
-    s.points = 0; s.catPoints = false;
+    s.points = 0; s.catPoints = false; s.pending = false;
     const c = gl.canvas;
     if (!B.armed || B.mode !== 'webgl' || !inOutput(c)) return;
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));  // done
@@ -109,13 +114,20 @@ INIT_JS = r"""
       }
       return bind.call(this, target, fb);
     };
+    const bindVao = P.bindVertexArray;
+    if (bindVao) {
+      P.bindVertexArray = function (vao) {
+        callsOf(this).vao = vao;
+        return bindVao.call(this, vao);
+      };
+    }
     const enable = P.enableVertexAttribArray, disable = P.disableVertexAttribArray;
     P.enableVertexAttribArray = function (i) {
-      if (i === 2) callsOf(this).cat = true;
+      if (i === 2) { const s = callsOf(this); s.cat.set(s.vao, true); }
       return enable.call(this, i);
     };
     P.disableVertexAttribArray = function (i) {
-      if (i === 2) callsOf(this).cat = false;
+      if (i === 2) { const s = callsOf(this); s.cat.set(s.vao, false); }
       return disable.call(this, i);
     };
     for (const name of ['drawArrays', 'drawArraysInstanced', 'drawElements', 'drawElementsInstanced']) {
@@ -124,12 +136,15 @@ INIT_JS = r"""
       P[name] = function (...args) {
         const out = draw.apply(this, args);
         if (B.mode !== 'webgl') return out;
+        const s = callsOf(this);
         if (name === 'drawArrays' && args[0] === this.POINTS && args[2] > 0) {
-          const s = callsOf(this);
           s.points = Math.max(s.points, args[2]);
-          if (s.cat) s.catPoints = true;
+          if (s.cat.get(s.vao)) s.catPoints = true;
         }
-        if (!frameBuffers.get(this)) glFrame(this);
+        if (!frameBuffers.get(this) && !s.pending) {
+          s.pending = true;
+          queueMicrotask(() => glFrame(this));
+        }
         return out;
       };
     }

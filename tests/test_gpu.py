@@ -41,7 +41,7 @@ class FakeUMAP:
 
 
 class FakeTSNE:
-    def __init__(self, *, max_iter: int = 1000, **kwargs: Any) -> None:  # cuML >= 25.06's name
+    def __init__(self, *, max_iter: int = 1000, **kwargs: Any) -> None:  # cuML >= 25.12's name
         CALLS.append(("TSNE", {**kwargs, "max_iter": max_iter}))
         self.kl_divergence_ = 1.25
 
@@ -92,9 +92,9 @@ def fake_gpu(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
     monkeypatch.delenv(gpu.ENV, raising=False)
     CALLS.clear()
-    gpu.device.cache_clear()
+    gpu.reset()
     yield "cuML 99.1 on Stand-in GPU"
-    gpu.device.cache_clear()
+    gpu.reset()
 
 
 @pytest.fixture
@@ -108,23 +108,23 @@ def test_no_gpu_is_used_without_cuml_or_a_device_or_when_turned_off(
 ) -> None:
     assert gpu.device() == fake_gpu
     monkeypatch.setenv(gpu.ENV, "0")
-    gpu.device.cache_clear()
+    gpu.reset()
     assert gpu.device() is None
     monkeypatch.delenv(gpu.ENV)
     monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(devices=0))
-    gpu.device.cache_clear()
+    gpu.reset()
     assert gpu.device() is None
     broken = _fake_cupy()
     broken.cuda.runtime.getDeviceCount = lambda: 1 / 0  # no driver: cupy raises
     monkeypatch.setitem(sys.modules, "cupy", broken)
-    gpu.device.cache_clear()
+    gpu.reset()
     assert gpu.device() is None
 
 
 def test_without_cuml_everything_runs_on_the_cpu() -> None:
     if importlib.util.find_spec("cuml") is not None:
         pytest.skip("cuML is installed here")
-    gpu.device.cache_clear()
+    gpu.reset()
     assert gpu.device() is None
     frame = Table(dataframe=pd.DataFrame({"a": [0.0, 1, 2, 3, 5], "b": [1.0, 0, 2, 1, 4]})).project(
         "pca"
@@ -143,7 +143,7 @@ def test_umap_on_the_gpu_gets_our_settings_and_says_where_it_ran(
     assert kwargs == {
         "n_neighbors": 12, "n_components": 2, "metric": "cosine", "n_epochs": 120,
         "min_dist": 0.3, "spread": 1.5, "init": "spectral", "random_state": 7,
-        "output_type": "numpy",
+        "build_algo": "brute_force_knn", "output_type": "numpy",
     }  # fmt: skip
     np.testing.assert_allclose(frame[["x", "y"]].to_numpy(), blobs[:, :2] * 2.0, rtol=1e-6)
     assert frame.attrs["device"] == fake_gpu
@@ -195,10 +195,10 @@ def test_tsne_on_the_gpu_gets_our_settings_and_a_continued_one_stays_on_the_cpu(
 
 
 def test_neighbours_on_the_gpu_are_the_exact_ones(fake_gpu: str, blobs: np.ndarray) -> None:
-    idx, dist, method = knn.nearest_neighbors(blobs, 6, "euclidean", Reporter())
+    idx, _, method = knn.nearest_neighbors(blobs + 1000, 6, "euclidean", Reporter())
     assert method == "gpu"
     assert CALLS[-1] == ("NearestNeighbors", {"n_neighbors": 6, "metric": "euclidean"})
-    assert (idx[:, 0] == np.arange(300)).all() and (dist[:, 0] == 0).all()
+    assert (idx[:, 0] == np.arange(300)).all()  # (far from 0: centred before the search)
     exact = SkNearestNeighbors(n_neighbors=6).fit(blobs).kneighbors(blobs)[1]
     assert (np.sort(idx, axis=1) == np.sort(exact, axis=1)).mean() > 0.99
 
@@ -260,7 +260,7 @@ def test_a_gpu_failure_is_computed_on_the_cpu_and_said(
 
 class FailingNearestNeighbors(FakeNearestNeighbors):
     def fit(self, x: np.ndarray) -> FakeNearestNeighbors:
-        raise RuntimeError("CUDA error: an illegal memory access")
+        raise RuntimeError("std::bad_alloc: CUDA error: out of memory")
 
 
 def test_neighbours_and_moments_fall_back_to_the_cpu_when_the_gpu_fails(
@@ -272,13 +272,74 @@ def test_neighbours_and_moments_fall_back_to_the_cpu_when_the_gpu_fails(
     exact = SkNearestNeighbors(n_neighbors=6).fit(blobs).kneighbors(blobs)[1]
     assert (np.sort(idx, axis=1) == np.sort(exact, axis=1)).mean() > 0.99
 
+    tried: list[int] = []
+
     def no_memory(matrix: np.ndarray) -> None:
+        tried.append(len(matrix))
         raise MemoryError("out of memory")
 
     monkeypatch.setattr(gpu, "moments", no_memory)
     monkeypatch.setattr(pca, "GPU_MIN_CELLS", blobs.size)
     result = Projector().project("k", blobs, "pca", {})
+    assert tried == [300] and result.info["device"] == "cpu"
+    monkeypatch.setattr(pca, "GPU_MIN_CELLS", blobs.size + 1)
+    np.testing.assert_allclose(result.coords, Projector().project("k", blobs, "pca", {}).coords)
+    assert gpu.device() == fake_gpu  # out of memory fails one call only
+
+
+def test_a_driver_error_stops_the_gpus_use_and_its_notice_is_one_line(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    class BrokenTSNE(FakeTSNE):
+        def fit_transform(self, x: np.ndarray) -> np.ndarray:
+            raise RuntimeError("CUDA error: an illegal memory access\n  at raft::...\n  at ...")
+
+    monkeypatch.setattr(sys.modules["cuml"], "TSNE", BrokenTSNE)
+    result = Projector().project("k", blobs, "tsne", {"n_iter": 250})
     assert result.info["device"] == "cpu"
+    assert result.info["gpu_error"] == "RuntimeError: CUDA error: an illegal memory access"
+    assert gpu.device() is None  # CUDA may be unusable: later work stays on the CPU
+    calls = len(CALLS)
+    Projector().project("k", blobs, "umap", {"n_epochs": 60})
+    assert len(CALLS) == calls
+
+
+def test_a_cpu_failure_is_not_run_twice(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    from embed_widget.projection import tsne
+
+    runs: list[int] = []
+
+    def failing(*args: Any) -> None:
+        runs.append(1)
+        raise ValueError("bad")
+
+    projector = Projector()
+    projector.project("k", blobs, "tsne", {"n_iter": 250})  # (on the stand-in GPU)
+    monkeypatch.setattr(tsne, "run", failing)
+    monkeypatch.setitem(projector_module().RUNNERS, "tsne", failing)
+    with pytest.raises(ValueError, match="bad"):  # continued: the CPU's, which fails once
+        projector.project("k", blobs, "tsne", {"n_iter": 250, "start": "previous"})
+    assert runs == [1]
+
+
+def projector_module() -> Any:
+    from embed_widget.projection import projector
+
+    return projector
+
+
+def test_umap_continued_before_cuml_26_02_stays_on_the_cpu(
+    fake_gpu: str, monkeypatch: pytest.MonkeyPatch, blobs: np.ndarray
+) -> None:
+    monkeypatch.setattr(sys.modules["cuml"], "__version__", "25.12.0")
+    projector = Projector()
+    projector.project("k", blobs, "umap", {"random_state": 1, "n_epochs": 60})
+    calls = len(CALLS)
+    again = projector.project("k", blobs, "umap", {"random_state": 2, "start": "previous"})
+    assert not [c for c in CALLS[calls:] if c[0] == "UMAP"]  # its init took no array yet
+    assert again.info["device"] == "cpu" and again.info["started_from"] == "previous"
 
 
 def test_the_stand_ins_take_what_cuml_takes() -> None:
@@ -287,13 +348,17 @@ def test_the_stand_ins_take_what_cuml_takes() -> None:
     cuml = pytest.importorskip("cuml")
     umap_params = inspect.signature(cuml.UMAP).parameters
     for name in ("n_neighbors", "n_components", "metric", "n_epochs", "min_dist", "spread",
-                 "init", "random_state", "output_type"):  # fmt: skip
+                 "init", "random_state", "build_algo", "output_type"):  # fmt: skip
         assert name in umap_params
+    nn_params = inspect.signature(cuml.neighbors.NearestNeighbors).parameters
+    for name in ("n_neighbors", "metric", "algorithm", "output_type"):
+        assert name in nn_params
     tsne_params = inspect.signature(cuml.TSNE).parameters
     for name in ("perplexity", "early_exaggeration", "exaggeration_iter", "learning_rate",
                  "learning_rate_method", "n_neighbors", "metric", "init",
                  "random_state"):  # fmt: skip
         assert name in tsne_params
+    assert "max_iter" in tsne_params or "n_iter" in tsne_params
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +366,7 @@ def test_the_stand_ins_take_what_cuml_takes() -> None:
 
 
 def _real_gpu() -> None:
-    gpu.device.cache_clear()
+    gpu.reset()
     if gpu.device() is None:
         pytest.skip("no GPU with cuML here")
 
@@ -312,11 +377,11 @@ def test_a_gpu_layout_of_the_digits_is_as_trustworthy_as_the_cpus(algorithm: str
     digits = load_digits().data.astype(np.float32)
     on_gpu = Projector().project("k", digits, algorithm, {"random_state": 0})
     assert on_gpu.info["device"] == gpu.device()
-    gpu.device.cache_clear()
+    gpu.reset()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(gpu.ENV, "0")
         on_cpu = Projector().project("k", digits, algorithm, {"random_state": 0})
-    gpu.device.cache_clear()
+    gpu.reset()
     t_gpu = trustworthiness(digits, on_gpu.coords, n_neighbors=10)
     t_cpu = trustworthiness(digits, on_cpu.coords, n_neighbors=10)
     assert t_gpu >= t_cpu - 0.01

@@ -21,12 +21,22 @@ ENV = "EMBED_WIDGET_GPU"
 _BLOCK = 65_536
 
 
-@functools.cache
-def device() -> str | None:
-    """``"cuML <version> on <GPU name>"`` when cuML imports and CUDA sees a device, else None.
+class GpuFailed(RuntimeError):
+    """The GPU could not compute it (out of memory, a driver error, a bad layout); the CPU can."""
 
-    Asked once per process (``device.cache_clear()`` asks again).
-    """
+
+#: Why the GPU stopped being used in this process (a failure that leaves CUDA unusable).
+_broken: str | None = None
+
+
+def device() -> str | None:
+    """``"cuML <version> on <GPU name>"`` when cuML imports and CUDA sees a device, else None
+    (also after a failure other than running out of memory: CUDA may be left unusable)."""
+    return None if _broken is not None else _detect()
+
+
+@functools.cache
+def _detect() -> str | None:
     if os.environ.get(ENV, "1") == "0" or importlib.util.find_spec("cuml") is None:
         return None
     try:
@@ -42,11 +52,42 @@ def device() -> str | None:
     return f"cuML {cuml.__version__} on {name}"
 
 
+def reset() -> None:
+    """Ask again which GPU there is (after the environment or ``EMBED_WIDGET_GPU`` changed)."""
+    global _broken
+    _broken = None
+    _detect.cache_clear()
+
+
+def failed(exc: BaseException) -> GpuFailed:
+    """The error to raise for a GPU failure, its first line as the reason. Out of memory only
+    fails this call; anything else stops the GPU's use in this process."""
+    global _broken
+    reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    reason = reason[:200]
+    if not isinstance(exc, MemoryError) and "out of memory" not in str(exc).lower():
+        _broken = reason
+    return GpuFailed(reason)
+
+
+def version_at_least(version: tuple[int, int]) -> bool:
+    """Whether the cuML in use is at least ``(major, minor)``."""
+    import cuml
+
+    try:
+        major, minor = (int(part) for part in str(cuml.__version__).split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= version
+
+
 def knn(x: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours of every row (itself included) in ``metric``, on the GPU:
     (indices, distances), N x k each."""
     from cuml.neighbors import NearestNeighbors
 
+    if metric in ("euclidean", "manhattan"):  # cuML's float32 distances lose digits far from 0
+        x = x - x.mean(axis=0, dtype=np.float64).astype(np.float32)
     nn = NearestNeighbors(n_neighbors=k, metric=metric, algorithm="brute", output_type="numpy")
     dist, idx = nn.fit(x).kneighbors(x)
     return np.asarray(idx, dtype=np.int32), np.asarray(dist, dtype=np.float32)

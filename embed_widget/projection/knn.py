@@ -88,7 +88,8 @@ def _on_gpu(
     rep.progress(lo, "nearest neighbours on the GPU", force=True)
     try:
         return gpu.knn(x, k, metric)
-    except Exception:
+    except Exception as exc:
+        gpu.failed(exc)  # (stops the GPU's use if CUDA may be left unusable)
         return None
 
 

@@ -104,7 +104,8 @@ def _gpu_moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The moments from the GPU; None if it failed (e.g. out of memory): the CPU computes them."""
     try:
         return gpu.moments(matrix)
-    except Exception:
+    except Exception as exc:
+        gpu.failed(exc)  # (stops the GPU's use if CUDA may be left unusable)
         return None
 
 

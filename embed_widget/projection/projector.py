@@ -14,7 +14,7 @@ import numpy as np
 
 from . import gpu, gpu_runners, pca, preprocess, tsne, umap_layout
 from .cache import LRU, KeyCache, Slot
-from .result import F32, Cancelled, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
+from .result import F32, FrameFn, ProgressFn, ProjectionResult, Reporter, StopFn
 from .schema import validate_params
 
 #: How UMAP and t-SNE name the matrix their neighbour graphs are built on without pre-reduction.
@@ -86,15 +86,13 @@ def _compute(
     cache: KeyCache, matrix: np.ndarray, algorithm: str, params: dict[str, Any], rep: Reporter
 ) -> tuple[F32, dict[str, Any]]:
     """Run the algorithm; its coordinates checked (finite, N x 2, not collapsed), read-only."""
-    runner = runner_for(algorithm)
     try:
-        coords, info = runner(cache, matrix, params, rep)
-    except Exception as exc:
-        if runner is RUNNERS[algorithm] or isinstance(exc, Cancelled):
-            raise
-        # the GPU failed (out of memory, a driver error): the CPU computes it, and says why
+        coords, info = runner_for(algorithm)(cache, matrix, params, rep)
+    except (
+        gpu.GpuFailed
+    ) as exc:  # (out of memory, a driver error): the CPU computes it, and says why
         coords, info = RUNNERS[algorithm](cache, matrix, params, rep)
-        info["gpu_error"] = f"{type(exc).__name__}: {exc}"
+        info["gpu_error"] = str(exc)
     info.setdefault("device", "cpu")
     coords = np.ascontiguousarray(coords, dtype=np.float32)
     if coords.shape != (matrix.shape[0], 2) or not np.isfinite(coords).all():

@@ -103,6 +103,8 @@ export class Scatter {
   private hidden: Uint8Array | null = null;
   private emphasis: Uint8Array | null = null;
   private background = BACKGROUND;
+  /** The colour settings last handed to regl-scatterplot (see draw). */
+  private styleKey = "";
   /** The plot's size in CSS pixels. */
   private size: [number, number];
 
@@ -339,9 +341,15 @@ export class Scatter {
       this.background,
       n,
     );
-    // set() applies these at once and resolves on the next animation frame: not awaited, so the
-    // points are handed over in this task instead of a frame later
-    void this.plot.set({ colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) });
+    // set() applies these at once, then redraws on the next animation frame: not awaited, so the
+    // points are handed over in this task; skipped when nothing changed (its redraw would draw
+    // the new layout a second time)
+    const style = { colorBy, pointColor, pointSize: pointSize(n), opacity: pointOpacity(n) };
+    const styleKey = JSON.stringify(style);
+    if (styleKey !== this.styleKey) {
+      this.styleKey = styleKey;
+      this.plot.set(style).catch(() => {}); // (rejects only once the plot is destroyed)
+    }
     const data = { x: points.x, y: points.y, ...(valueA && { valueA }), ...(valueB && { valueB }) };
     // Recolouring keeps x and y, and so the index; a new layout gets its own (see spatial-index.ts)
     const index = sameGeometry && this.spatialIndex ? this.spatialIndex : spatialIndex(points.x, points.y);
