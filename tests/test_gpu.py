@@ -12,13 +12,21 @@ from __future__ import annotations
 import importlib.machinery
 import inspect
 import sys
-import types
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from gpu_stand_ins import (
+    CALLS,
+    DEVICE,
+    FakeNearestNeighbors,
+    FakeTSNE,
+    FakeUMAP,
+    fake_cupy,
+    modules,
+)
 from sklearn.datasets import load_digits, make_blobs
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors as SkNearestNeighbors
@@ -29,71 +37,18 @@ from embed_widget.projection.projector import Projector
 from embed_widget.projection.result import Reporter
 from embed_widget.projection.schema import WARM_EPOCHS
 
-CALLS: list[tuple[str, dict[str, Any]]] = []
-
-
-class FakeUMAP:
-    def __init__(self, **kwargs: Any) -> None:
-        CALLS.append(("UMAP", kwargs))
-
-    def fit_transform(self, x: np.ndarray) -> np.ndarray:
-        return x[:, :2] * 2.0  # a layout the runner must hand on as it is
-
-
-class FakeTSNE:
-    def __init__(self, *, max_iter: int = 1000, **kwargs: Any) -> None:  # cuML >= 25.12's name
-        CALLS.append(("TSNE", {**kwargs, "max_iter": max_iter}))
-        self.kl_divergence_ = 1.25
-
-    def fit_transform(self, x: np.ndarray) -> np.ndarray:
-        return x[:, :2] * 3.0
-
-
-class FakeNearestNeighbors:
-    def __init__(self, *, n_neighbors: int, metric: str, algorithm: str, output_type: str) -> None:
-        CALLS.append(("NearestNeighbors", {"n_neighbors": n_neighbors, "metric": metric}))
-        self.nn = SkNearestNeighbors(n_neighbors=n_neighbors, metric=metric, algorithm="brute")
-
-    def fit(self, x: np.ndarray) -> FakeNearestNeighbors:
-        self.nn.fit(x)
-        return self
-
-    def kneighbors(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.nn.kneighbors(x)  # type: ignore[no-any-return]
-
-
-def _module(name: str, **attrs: Any) -> types.ModuleType:
-    module = types.ModuleType(name)
-    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
-    for key, value in attrs.items():
-        setattr(module, key, value)
-    return module
-
-
-def _fake_cupy(devices: int = 1) -> types.ModuleType:
-    runtime = types.SimpleNamespace(
-        getDeviceCount=lambda: devices, getDeviceProperties=lambda i: {"name": b"Stand-in GPU"}
-    )
-    return _module(
-        "cupy", cuda=types.SimpleNamespace(runtime=runtime), asarray=np.asarray,
-        zeros=np.zeros, outer=np.outer, asnumpy=np.asarray, float64=np.float64,
-    )  # fmt: skip
-
 
 @pytest.fixture
 def fake_gpu(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """cuML and cupy stand-ins in ``sys.modules``; yields the device name ``gpu.device()`` says."""
     if importlib.util.find_spec("cuml") is not None and "cuml" not in sys.modules:
         pytest.skip("the real cuML is installed: these tests replace it")
-    neighbors = _module("cuml.neighbors", NearestNeighbors=FakeNearestNeighbors)
-    cuml = _module("cuml", __version__="99.1", UMAP=FakeUMAP, TSNE=FakeTSNE, neighbors=neighbors)
-    monkeypatch.setitem(sys.modules, "cuml", cuml)
-    monkeypatch.setitem(sys.modules, "cuml.neighbors", neighbors)
-    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    for name, stand_in in modules().items():
+        monkeypatch.setitem(sys.modules, name, stand_in)
     monkeypatch.delenv(gpu.ENV, raising=False)
     CALLS.clear()
     gpu.reset()
-    yield "cuML 99.1 on Stand-in GPU"
+    yield DEVICE
     gpu.reset()
 
 
@@ -111,10 +66,10 @@ def test_no_gpu_is_used_without_cuml_or_a_device_or_when_turned_off(
     gpu.reset()
     assert gpu.device() is None
     monkeypatch.delenv(gpu.ENV)
-    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(devices=0))
+    monkeypatch.setitem(sys.modules, "cupy", fake_cupy(devices=0))
     gpu.reset()
     assert gpu.device() is None
-    broken = _fake_cupy()
+    broken = fake_cupy()
     broken.cuda.runtime.getDeviceCount = lambda: 1 / 0  # no driver: cupy raises
     monkeypatch.setitem(sys.modules, "cupy", broken)
     gpu.reset()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 #: "0" keeps every computation on the CPU.
 ENV = "EMBED_WIDGET_GPU"
@@ -63,11 +66,20 @@ def failed(exc: BaseException) -> GpuFailed:
     """The error to raise for a GPU failure, its first line as the reason. Out of memory only
     fails this call; anything else stops the GPU's use in this process."""
     global _broken
-    reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    reason = reason[:200]
-    if not isinstance(exc, MemoryError) and "out of memory" not in str(exc).lower():
+    text = str(exc).strip()
+    reason = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:200]
+    if not isinstance(exc, MemoryError) and "out of memory" not in text.lower():
         _broken = reason
     return GpuFailed(reason)
+
+
+def attempt(compute: Callable[..., T], *args: Any) -> T | None:
+    """``compute(*args)`` on the GPU, or None if it failed (the caller then uses the CPU)."""
+    try:
+        return compute(*args)
+    except Exception as exc:
+        failed(exc)  # (stops the GPU's use if CUDA may be left unusable)
+        return None
 
 
 def version_at_least(version: tuple[int, int]) -> bool:

@@ -29,6 +29,9 @@ from .cache import KeyCache, Slot, reduced_matrix
 from .result import F32, Reporter
 from .schema import WARM_EPOCHS
 
+#: cuML took a layout as UMAP's ``init`` from this version on (rapidsai/cuml#7651).
+WARM_INIT_VERSION = (26, 2)
+
 
 def run_umap(
     cache: KeyCache, matrix: np.ndarray, params: dict[str, Any], rep: Reporter
@@ -57,7 +60,7 @@ def run_umap(
         "build_algo": "brute_force_knn",
         "output_type": "numpy",
     }
-    coords = _fit("UMAP", settings, x)
+    coords, _ = _fit("UMAP", settings, x)
     rep.check()
     started = "previous" if warm else "spectral"
     return coords, {"n_epochs": n_epochs, "started_from": started, "device": gpu.device()}
@@ -71,8 +74,12 @@ def run_tsne(
     previous = cache.get(Slot.LAST, "tsne") if params["start"] == "previous" else None
     if rep.start is not None or (previous is not None and previous.shape == (n, 2)):
         return tsne.run(cache, matrix, params, rep)
+    import cuml
+
     x = reduced_matrix(cache, matrix, params["pca_dims"])
     total = params["n_iter"]
+    # cuML 25.12 renamed n_iter to max_iter
+    iterations = "max_iter" if "max_iter" in inspect.signature(cuml.TSNE).parameters else "n_iter"
     rep.progress(0.0, "t-SNE on the GPU", force=True)
     settings = {
         "n_components": 2,
@@ -86,13 +93,12 @@ def run_tsne(
         "init": "pca",
         "random_state": params["random_state"],
         "output_type": "numpy",
-        ITERATIONS: total,  # named from cuML's signature in _fit
+        iterations: total,
     }
-    kl: list[float | None] = []
-    coords = _fit("TSNE", settings, x, kl)
+    coords, model = _fit("TSNE", settings, x)
     rep.check()
     info = {
-        "kl_divergence": kl[0] if kl else None,
+        "kl_divergence": _number(getattr(model, "kl_divergence_", None)),
         "neighbors": tsne.n_neighbors_for(params["perplexity"], n),
         "started_from": "pca",
         "n_iter": total,
@@ -101,25 +107,14 @@ def run_tsne(
     return coords, info
 
 
-#: cuML took a layout as UMAP's ``init`` from this version on (rapidsai/cuml#7651).
-WARM_INIT_VERSION = (26, 2)
-#: The iterations' keyword in ``settings``; cuML 25.12 renamed ``n_iter`` to ``max_iter``.
-ITERATIONS = "max_iter"
-
-
-def _fit(
-    estimator: str, settings: dict[str, Any], x: np.ndarray, kl: list[float | None] | None = None
-) -> F32:
-    """``cuml.<estimator>(**settings).fit_transform(x)`` as checked float32 coordinates; any
-    failure (or a layout with NaN or collapsed to a point) raises :class:`~.gpu.GpuFailed`."""
+def _fit(estimator: str, settings: dict[str, Any], x: np.ndarray) -> tuple[F32, Any]:
+    """``cuml.<estimator>(**settings).fit_transform(x)`` as checked float32 coordinates, and the
+    fitted model; any failure (or a layout with NaN or collapsed to a point) raises
+    :class:`~.gpu.GpuFailed`."""
     import cuml
 
     try:
-        cls = getattr(cuml, estimator)
-        if ITERATIONS in settings and ITERATIONS not in inspect.signature(cls).parameters:
-            settings = dict(settings)
-            settings["n_iter"] = settings.pop(ITERATIONS)
-        model = cls(**settings)
+        model = getattr(cuml, estimator)(**settings)
         coords = np.asarray(model.fit_transform(x), dtype=np.float32)
     except Exception as exc:
         raise gpu.failed(exc) from exc
@@ -127,9 +122,7 @@ def _fit(
         raise gpu.failed(RuntimeError(f"cuML's {estimator} gave a layout with NaN or infinity"))
     if not np.ptp(coords, axis=0).max() > 1e-12:
         raise gpu.failed(RuntimeError(f"cuML's {estimator} collapsed every point to one place"))
-    if kl is not None:
-        kl.append(_number(getattr(model, "kl_divergence_", None)))
-    return coords
+    return coords, model
 
 
 def _number(value: Any) -> float | None:

@@ -65,7 +65,10 @@ def nearest_neighbors(
     k = min(k, n)
     lo, hi = fraction
     t0 = time.perf_counter()
-    found = _on_gpu(x, k, metric, rep, lo) if gpu.device() is not None else None
+    found = None
+    if gpu.device() is not None:  # exact at any size; None if it failed: the CPU searches then
+        rep.progress(lo, "nearest neighbours on the GPU", force=True)
+        found = gpu.attempt(gpu.knn, x, k, metric)
     if found is not None:
         idx, dist = found
         method = "gpu"
@@ -78,19 +81,6 @@ def nearest_neighbors(
     idx, dist = _self_first(idx, dist)
     rep.timed("nearest neighbours", time.perf_counter() - t0)
     return idx, dist, method
-
-
-def _on_gpu(
-    x: np.ndarray, k: int, metric: str, rep: Reporter, lo: float
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Exact neighbours on the GPU (fast enough at any size); None if it failed (e.g. out of
-    memory): the CPU searches then."""
-    rep.progress(lo, "nearest neighbours on the GPU", force=True)
-    try:
-        return gpu.knn(x, k, metric)
-    except Exception as exc:
-        gpu.failed(exc)  # (stops the GPU's use if CUDA may be left unusable)
-        return None
 
 
 def _exact(

@@ -39,14 +39,14 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
         return hit  # type: ignore[no-any-return]
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
-    on = gpu.device() if matrix.size >= GPU_MIN_CELLS else None
-    moments = _gpu_moments(matrix) if on is not None else None
+    on_gpu = matrix.size >= GPU_MIN_CELLS and gpu.device() is not None
+    moments = gpu.attempt(gpu.moments, matrix) if on_gpu else None  # None: the CPU's, below
     components, variances, mean = _covariance_eigh(matrix, moments)
-    on = on if moments is not None else None
     top = components[:, :n_comp]
     total = float(variances.sum())
     ratio = [float(v / total) if total > 0 else 0.0 for v in variances[:n_comp]]
-    out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio, on)
+    device = gpu.device() if moments is not None else None
+    out = Decomposition(top.astype(np.float32), (mean @ top).astype(np.float32), ratio, device)
     cache.put(Slot.PCA, "axes", out)
     return out
 
@@ -98,15 +98,6 @@ def _covariance_eigh(
     signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
     signs[signs == 0] = 1.0
     return axes * signs, variances, mean
-
-
-def _gpu_moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The moments from the GPU; None if it failed (e.g. out of memory): the CPU computes them."""
-    try:
-        return gpu.moments(matrix)
-    except Exception as exc:
-        gpu.failed(exc)  # (stops the GPU's use if CUDA may be left unusable)
-        return None
 
 
 def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
