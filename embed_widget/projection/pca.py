@@ -40,7 +40,7 @@ def decomposition(cache: KeyCache, matrix: np.ndarray) -> Decomposition:
     n, d = matrix.shape
     n_comp = max(1, min(MAX_PCA_COMPONENTS, d, n))
     on_gpu = matrix.size >= GPU_MIN_CELLS and gpu.device() is not None
-    moments = gpu.attempt(gpu.moments, matrix) if on_gpu else None  # None: the CPU's, below
+    moments = gpu.attempt(gpu.moments, matrix) if on_gpu else None  # None: the CPU's pass
     components, variances, mean = _covariance_eigh(matrix, moments)
     top = components[:, :n_comp]
     total = float(variances.sum())
@@ -88,21 +88,11 @@ def _covariance_eigh(
     eigendecomposition, the fastest for tall matrices), written out in numpy because importing
     scikit-learn's PCA costs ~1 s in a fresh kernel: the first picture would wait for it. Signs
     follow scikit-learn's convention (each axis' largest-magnitude loading is positive), so
-    layouts match it.
+    layouts match it. ``moments`` (covariance, mean) when the GPU computed them.
     """
-    covariance, mean = moments if moments is not None else _moments(matrix)
-    d = matrix.shape[1]
-    variances, axes = np.linalg.eigh(covariance)
-    order = np.argsort(variances)[::-1]
-    variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
-    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
-    signs[signs == 0] = 1.0
-    return axes * signs, variances, mean
-
-
-def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The columns' covariance (D x D) and mean, float64, in one pass on the CPU."""
     n, d = matrix.shape
+    if moments is not None:
+        return _axes(*moments)
     # One pass over cache-sized blocks, shifted by an estimate of the mean so float32 BLAS keeps
     # its precision (data offset by 1000 keeps its small variances); the shift's distance from the
     # true mean is corrected exactly below. No N x D centred copy, no separate pass for the mean.
@@ -122,7 +112,18 @@ def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         scatter += block.T @ block
     offset = sums / n  # the true mean minus the shift
     covariance = (scatter - n * np.outer(offset, offset)) / max(n - 1, 1)
-    return covariance, shift + offset
+    return _axes(covariance, shift + offset)
+
+
+def _axes(covariance: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The covariance's eigenvectors by decreasing variance, signs as scikit-learn's; and mean."""
+    d = covariance.shape[0]
+    variances, axes = np.linalg.eigh(covariance)
+    order = np.argsort(variances)[::-1]
+    variances, axes = np.clip(variances[order], 0.0, None), axes[:, order]
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), np.arange(d)])
+    signs[signs == 0] = 1.0
+    return axes * signs, variances, mean
 
 
 def run(
